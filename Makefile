@@ -1,0 +1,46 @@
+# Two commands for a fresh machine with Python, make and apt:
+#   make run   - create .venv, install, start the app on the bundled sample district
+#   make test  - install what the tests need (Debian's chromium included), run the whole suite
+PYTHON ?= python3
+VENV   := .venv
+PY     := $(VENV)/bin/python
+PORT   ?= 8501
+SUDO   := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+
+.PHONY: run test lint bench sample chromium clean
+
+$(VENV)/.installed-run: requirements.txt
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -r requirements.txt
+	touch $@
+
+$(VENV)/.installed-dev: $(VENV)/.installed-run requirements-dev.txt
+	$(PY) -m pip install --quiet -r requirements-dev.txt
+	touch $@
+
+run: $(VENV)/.installed-run
+	$(PY) -m streamlit run dashboard.py --server.port $(PORT)
+
+# Debian's chromium drives the browser tests (Playwright never downloads a browser here).
+chromium:
+	@command -v chromium >/dev/null 2>&1 || { \
+	  echo "Installing Debian's chromium for the browser tests"; \
+	  $(SUDO) apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq chromium fonts-noto-color-emoji >/dev/null; }
+
+test: $(VENV)/.installed-dev chromium
+	$(PY) -m ruff check .
+	$(PY) -m pytest
+
+lint: $(VENV)/.installed-dev
+	$(PY) -m ruff check .
+
+bench: $(VENV)/.installed-dev
+	$(PY) bench/bench_import.py
+
+sample: $(VENV)/.installed-run
+	$(PY) -m framework make-sample
+
+clean:
+	rm -rf $(VENV) .pytest_cache .ruff_cache .hypothesis

@@ -1,0 +1,266 @@
+"""Aggregation of the tidy ratings frame: per skill area, category, role, group and person.
+
+Targets. The team target of an area (the default profile, Proficient unless the district edits it)
+is the level a person must reach to *cover* the area: bench depth and single points of failure
+count people at or above it. Role views compare each role with its own role profile, and the
+person view compares each person with their role's target.
+
+Privacy. Anonymous results take a minimum group size k (default 5, never below 3): a group or
+area resting on fewer than k people is reported as suppressed with no figures, and when exactly
+one group of a breakdown would be hidden, the next smallest is hidden too, so that the hidden one
+cannot be recovered by subtracting the shown groups from the team total. ``min_group_size=None``
+is the team's own named view and suppresses nothing.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from framework.definitions import Framework
+from framework.scales import NOT_APPLICABLE, RATED, Scale
+from framework.targets import TargetSet
+
+DEFAULT_MIN_GROUP_SIZE = 5
+FLOOR_MIN_GROUP_SIZE = 3
+NOT_STATED = "Not stated"
+STAT_COLUMNS = ["mean", "median", "min", "max", "std", "gap", "at_target_n", "at_target_share"]
+
+
+def check_min_group_size(k: int | None) -> int | None:
+    if k is None:
+        return None
+    if int(k) != k or k < FLOOR_MIN_GROUP_SIZE:
+        raise ValueError(f"the minimum group size must be a whole number of at least {FLOOR_MIN_GROUP_SIZE}, not {k}")
+    return int(k)
+
+
+def level_columns(scale: Scale) -> list[str]:
+    return [f"level_{v}" for v in scale.values]
+
+
+def with_targets(tidy: pd.DataFrame, framework: Framework, scale: Scale, targets: TargetSet) -> pd.DataFrame:
+    """Add ``team_target`` (the area's coverage bar) and ``target`` (the person's role target)."""
+    table = targets.table(framework, scale)
+    team = table[table["role_id"].eq("")].set_index("area_id")["target"]
+    role = table.set_index(["role_id", "area_id"])["target"]
+    out = tidy.assign(team_target=tidy["area_id"].map(team).astype("Int64"))
+    keys = pd.MultiIndex.from_arrays([out["role_id"].fillna(""), out["area_id"]])
+    out["target"] = pd.Series(role.reindex(keys).to_numpy(), index=out.index, dtype="Int64").fillna(out["team_target"])
+    return out
+
+
+def _stats(rated: pd.DataFrame, keys: list[str], target_col: str, scale: Scale) -> pd.DataFrame:
+    """Descriptive statistics of ``rating`` per key; ``rated`` holds rated cells only."""
+    g = rated.groupby(keys, sort=False, observed=True)
+    r = rated["rating"].astype("float64")
+    grouped = r.groupby([rated[k] for k in keys], sort=False, observed=True)
+    out = pd.DataFrame({
+        "n": grouped.count(),
+        "mean": grouped.mean(),
+        "median": grouped.median(),
+        "min": grouped.min(),
+        "max": grouped.max(),
+        "std": grouped.std(ddof=1),
+    })
+    tgt = g[target_col].mean().astype("float64")
+    out["target"] = tgt
+    out["gap"] = out["target"] - out["mean"]
+    at = (r >= rated[target_col].astype("float64")).groupby([rated[k] for k in keys], sort=False, observed=True).sum()
+    out["at_target_n"] = at.astype("int64")
+    out["at_target_share"] = out["at_target_n"] / out["n"]
+    counts = pd.crosstab([rated[k] for k in keys], rated["rating"].astype("int64"))
+    counts = counts.reindex(columns=scale.values, fill_value=0)
+    counts.columns = level_columns(scale)
+    out = out.join(counts)
+    return out
+
+
+def area_summary(
+    tidy: pd.DataFrame,
+    framework: Framework,
+    scale: Scale,
+    targets: TargetSet,
+    min_group_size: int | None = DEFAULT_MIN_GROUP_SIZE,
+) -> pd.DataFrame:
+    """One row per skill area, in framework order (areas without data included, with n = 0)."""
+    k = check_min_group_size(min_group_size)
+    data = with_targets(tidy, framework, scale, targets)
+    rated = data[data["status"].eq(RATED)]
+    stats = _stats(rated, ["area_id"], "team_target", scale)
+    out = _frame_for_areas(framework, scale, targets)
+    out = out.join(stats.drop(columns="target"), how="left")
+    out = _fill_counts(out, scale)
+    out["gap"] = out["target"] - out["mean"]
+    na = data[data["status"].eq(NOT_APPLICABLE)].groupby("area_id").size()
+    out["n_na"] = na.reindex(out.index, fill_value=0).astype("int64")
+    out["spof"] = out["at_target_n"].eq(1)
+    out["nobody_at_target"] = out["n"].gt(0) & out["at_target_n"].eq(0)
+    team_n = int(rated["respondent"].nunique())
+    hide = out["n"].lt(k) if k else pd.Series(False, index=out.index)
+    if k and team_n < k:
+        hide[:] = True
+    return _suppress(out, hide, scale)
+
+
+def _frame_for_areas(framework: Framework, scale: Scale, targets: TargetSet) -> pd.DataFrame:
+    rows = [{
+        "area_id": a.id, "area": a.name, "label": a.label, "category_id": a.category,
+        "category": framework.category(a.category).name, "order": i,
+        "weight": a.weight if a.weight is not None else np.nan,
+        "target": float(targets.area_target(a.id, scale)),
+    } for i, a in enumerate(framework.areas)]
+    return pd.DataFrame(rows).set_index("area_id")
+
+
+def _fill_counts(out: pd.DataFrame, scale: Scale) -> pd.DataFrame:
+    fill = {"n": 0, "at_target_n": 0, **{c: 0 for c in level_columns(scale)}}
+    out = out.fillna(fill)
+    return out.astype({c: "int64" for c in fill})
+
+
+def _suppress(out: pd.DataFrame, hide: pd.Series, scale: Scale) -> pd.DataFrame:
+    out = out.copy()
+    out["suppressed"] = hide.to_numpy()
+    figures = [c for c in STAT_COLUMNS + level_columns(scale) + ["n_na"] if c in out.columns]
+    for col in figures:
+        out[col] = out[col].astype("float64").mask(out["suppressed"])
+    out["spof"] = out["spof"].astype("boolean").mask(out["suppressed"]) if "spof" in out else None
+    if "nobody_at_target" in out:
+        out["nobody_at_target"] = out["nobody_at_target"].astype("boolean").mask(out["suppressed"])
+    return out
+
+
+def category_summary(
+    tidy: pd.DataFrame,
+    framework: Framework,
+    scale: Scale,
+    targets: TargetSet,
+    min_group_size: int | None = DEFAULT_MIN_GROUP_SIZE,
+) -> pd.DataFrame:
+    """One row per category: statistics over each person's mean across the category's areas.
+
+    ``n`` counts people with at least one rating in the category; a person is at target when their
+    category mean reaches the mean of the category's area targets.
+    """
+    k = check_min_group_size(min_group_size)
+    data = with_targets(tidy, framework, scale, targets)
+    data["category_id"] = data["area_id"].map({a.id: a.category for a in framework.areas})
+    rated = data[data["status"].eq(RATED)]
+    person = rated.groupby(["category_id", "respondent"], sort=False)["rating"].mean().rename("pmean").reset_index()
+    area_t = pd.Series({a.id: targets.area_target(a.id, scale) for a in framework.areas}, dtype="float64")
+    cat_t = area_t.groupby(pd.Series({a.id: a.category for a in framework.areas})).mean()
+    g = person.groupby("category_id")["pmean"]
+    rows = pd.DataFrame({
+        "category": [c.name for c in framework.categories],
+        "areas": [sum(a.category == c.id for a in framework.areas) for c in framework.categories],
+    }, index=pd.Index([c.id for c in framework.categories], name="category_id"))
+    rows["target"] = cat_t.reindex(rows.index)
+    rows["n"] = g.count().reindex(rows.index, fill_value=0).astype("int64")
+    for stat in ("mean", "median", "min", "max", "std"):
+        rows[stat] = getattr(g, stat)().reindex(rows.index).astype("float64")
+    rows["gap"] = rows["target"] - rows["mean"]
+    at = person.assign(t=person["category_id"].map(cat_t)).pipe(lambda d: d["pmean"] >= d["t"])
+    rows["at_target_n"] = at.groupby(person["category_id"]).sum().reindex(rows.index, fill_value=0).astype("int64")
+    rows["at_target_share"] = rows["at_target_n"] / rows["n"].where(rows["n"] > 0)
+    rows["spof"] = rows["at_target_n"].eq(1)
+    team_n = int(rated["respondent"].nunique())
+    hide = rows["n"].lt(k) if k else pd.Series(False, index=rows.index)
+    if k and team_n < k:
+        hide[:] = True
+    return _suppress(rows, hide, scale)
+
+
+def group_summary(
+    tidy: pd.DataFrame,
+    framework: Framework,
+    scale: Scale,
+    targets: TargetSet,
+    by: str = "role",
+    min_group_size: int | None = DEFAULT_MIN_GROUP_SIZE,
+) -> pd.DataFrame:
+    """One row per (group, area): ``by`` is "role" or "group" (school or department).
+
+    Targets: by role, each role's own profile; by group, the team target. ``group_n`` is the number
+    of people in the group who rated anything; groups below the minimum size are suppressed whole,
+    cells below it are suppressed, and complementary suppression hides one more group (or cell per
+    area) where exactly one would be hidden.
+    """
+    if by not in ("role", "group"):
+        raise ValueError("by must be 'role' or 'group'")
+    k = check_min_group_size(min_group_size)
+    data = with_targets(tidy, framework, scale, targets)
+    data[by] = data[by].fillna("").str.strip().replace("", NOT_STATED)
+    rated = data[data["status"].eq(RATED)]
+    target_col = "target" if by == "role" else "team_target"
+    stats = _stats(rated, [by, "area_id"], target_col, scale)
+    group_n = rated.groupby(by)["respondent"].nunique()
+    groups = group_n.sort_values(ascending=False, kind="stable").index.tolist()
+    full = pd.MultiIndex.from_product([groups, framework.area_ids], names=[by, "area_id"])
+    out = stats.reindex(full)
+    if by == "role":
+        tgt = data.groupby([by, "area_id"])["target"].mean().astype("float64")
+        out["target"] = tgt.reindex(full)
+    else:
+        out["target"] = out.index.get_level_values("area_id").map(
+            {a.id: float(targets.area_target(a.id, scale)) for a in framework.areas}
+        )
+    out = _fill_counts(out, scale)
+    out["gap"] = out["target"] - out["mean"]
+    out["spof"] = out["at_target_n"].eq(1)
+    out["group_n"] = out.index.get_level_values(by).map(group_n).astype("int64")
+    out["area"] = out.index.get_level_values("area_id").map({a.id: a.name for a in framework.areas})
+    out["label"] = out.index.get_level_values("area_id").map({a.id: a.label for a in framework.areas})
+    if not k:
+        hide = pd.Series(False, index=out.index)
+    else:
+        hidden_groups = suppressed_groups(group_n, k)
+        hide = pd.Series(out.index.get_level_values(by).isin(hidden_groups), index=out.index)
+        for area_id in framework.area_ids:
+            cells = out.xs(area_id, level="area_id")["n"]
+            cells = cells[~cells.index.isin(hidden_groups)]
+            extra = suppressed_groups(cells, k, already_hidden=len(hidden_groups))
+            for grp in extra:
+                hide[(grp, area_id)] = True
+    return _suppress(out, hide, scale)
+
+
+def suppressed_groups(sizes: pd.Series, k: int, already_hidden: int = 0) -> list:
+    """Groups to hide: those below k, plus the smallest other one when exactly one would be hidden.
+
+    ``already_hidden`` counts groups of the same breakdown hidden for another reason (these make
+    subtraction from the total ambiguous already). Empty cells (size 0) hide nothing.
+    """
+    sizes = sizes[sizes > 0]
+    small = sizes[sizes < k].index.tolist()
+    if len(small) + already_hidden == 1 and len(sizes) > 1:
+        rest = sizes.drop(index=small).sort_values(kind="stable")
+        if len(rest):
+            small.append(rest.index[0])
+    return small
+
+
+def person_table(tidy: pd.DataFrame, framework: Framework, scale: Scale, targets: TargetSet) -> pd.DataFrame:
+    """Named view only: one row per person x area with rating, role target and gap."""
+    data = with_targets(tidy, framework, scale, targets)
+    data["gap"] = data["target"].astype("float64") - data["rating"].astype("float64")
+    data["at_target"] = (data["rating"] >= data["target"]).astype("boolean")
+    return data
+
+
+def headline(areas: pd.DataFrame, respondents: int) -> dict:
+    """Headline figures for the overview: from an :func:`area_summary` frame."""
+    shown = areas[~areas["suppressed"] & areas["n"].gt(0)]
+    return {
+        "respondents": int(respondents),
+        "team_mean": float(shown["mean"].mean()) if len(shown) else float("nan"),
+        "areas_rated": int(len(shown)),
+        "areas_below_target": int((shown["gap"] > 0).sum()),
+        "spof_areas": int(shown["spof"].fillna(False).astype(bool).sum()),
+        "nobody_areas": int(shown["nobody_at_target"].fillna(False).astype(bool).sum()),
+        "suppressed_areas": int(areas["suppressed"].sum()),
+    }
+
+
+def respondent_count(tidy: pd.DataFrame) -> int:
+    return int(tidy.loc[tidy["status"].eq(RATED), "respondent"].nunique())

@@ -1,0 +1,164 @@
+"""Command line: ``python -m framework summarize FILE [--scale auto|1-4|1-5] [--min-group-size N] [--json]``.
+
+Unusable input exits with status 2 and one plain sentence on stderr; nothing prints a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import sys
+from pathlib import Path
+
+from framework.aggregate import DEFAULT_MIN_GROUP_SIZE, FLOOR_MIN_GROUP_SIZE, area_summary, headline, respondent_count
+from framework.definitions import DEFAULT_FRAMEWORK_ID, DefinitionError, builtin_frameworks, get_framework
+from framework.importer import SurveyFileError, read_survey
+from framework.targets import default_targets
+
+EXIT_UNUSABLE = 2
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message):  # one sentence, status 2, as for bad input
+        self.print_usage(sys.stderr)
+        print(f"error: {message}.", file=sys.stderr)
+        raise SystemExit(EXIT_UNUSABLE)
+
+
+def _min_group(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+    if value < FLOOR_MIN_GROUP_SIZE:
+        raise argparse.ArgumentTypeError(f"the minimum group size is at least {FLOOR_MIN_GROUP_SIZE}")
+    return value
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="python -m framework", description="District technology maturity dashboard tools.")
+    sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
+    s = sub.add_parser("summarize", help="summarise a survey export (CSV or XLSX)")
+    s.add_argument("file", help="the survey export")
+    s.add_argument("--scale", choices=["auto", "1-4", "1-5"], default="auto", help="rating scale (default: detect)")
+    s.add_argument("--min-group-size", type=_min_group, default=DEFAULT_MIN_GROUP_SIZE,
+                   help=f"hide results resting on fewer people (default {DEFAULT_MIN_GROUP_SIZE}, at least 3)")
+    s.add_argument("--framework", choices=list(builtin_frameworks()), default=DEFAULT_FRAMEWORK_ID,
+                   help="framework version (default: the current CoSN framework)")
+    s.add_argument("--json", action="store_true", help="print one JSON object instead of a readable summary")
+    m = sub.add_parser("make-sample", help="write the bundled sample district CSV")
+    m.add_argument("--out", type=Path, default=None, help="where to write it (default: data/sample_district.csv)")
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        if args.command == "summarize":
+            return summarize(args)
+        if args.command == "make-sample":
+            from framework.sample import SAMPLE_PATH, write_sample
+
+            print(write_sample(args.out or SAMPLE_PATH))
+            return 0
+    except (SurveyFileError, DefinitionError) as exc:
+        print(_sentence(str(exc)), file=sys.stderr)
+        return EXIT_UNUSABLE
+    except KeyboardInterrupt:
+        return 130
+    except Exception as exc:  # a bug of ours: still no traceback for the user
+        print(f"Something went wrong that the dashboard did not expect ({type(exc).__name__}: {exc}). "
+              "Please report it with the file that caused it.", file=sys.stderr)
+        return 1
+    return 0
+
+
+def _sentence(text: str) -> str:
+    text = text.strip()
+    text = text[0].upper() + text[1:] if text else text
+    return text if text.endswith((".", "!", "?")) else text + "."
+
+
+def _read(path_text: str) -> tuple[bytes, str]:
+    path = Path(path_text)
+    if not path.exists():
+        raise SurveyFileError(f"there is no file {path_text}")
+    if path.is_dir():
+        raise SurveyFileError(f"{path_text} is a folder, not a survey file")
+    try:
+        return path.read_bytes(), path.name
+    except OSError as exc:
+        raise SurveyFileError(f"{path_text} cannot be read ({exc.strerror})") from None
+
+
+def summarize(args) -> int:
+    data, name = _read(args.file)
+    framework = get_framework(args.framework)
+    targets = default_targets()
+    result = read_survey(data, name, framework, scale=args.scale, targets=targets)
+    k = args.min_group_size
+    areas = area_summary(result.ratings, framework, result.scale, targets, min_group_size=k)
+    respondents = respondent_count(result.ratings)
+    report = result.report
+    if args.json:
+        payload = {
+            "respondents": respondents,
+            "scale": {"min": result.scale.min, "max": result.scale.max},
+            "suppressed": respondents < k,
+            "areas": {
+                row.area: {"n": int(row.n), "mean": None if row.suppressed or math.isnan(row.mean) else round(float(row.mean), 4)}
+                for row in areas.itertuples()
+            },
+            "warnings": list(report.warnings),
+            "rejected": report.rejected_records(),
+        }
+        json.dump(payload, sys.stdout, ensure_ascii=False)
+        sys.stdout.write("\n")
+        return 0
+    print(render_text(result, areas, respondents, k))
+    return 0
+
+
+def render_text(result, areas, respondents: int, k: int) -> str:
+    rep, sc, fw = result.report, result.scale, result.framework
+    lines = [
+        f"{rep.filename}: {rep.source_format}, {rep.file_kind}, {rep.layout} layout",
+        f"Framework: {fw.title}",
+        f"Scale: {sc.name}, {sc.range_text} ({rep.scale_reason})",
+        f"Rows: {rep.rows_read} read = {rep.rows_used} used + {rep.rows_rejected} rejected"
+        + (f" ({rep.blank_rows} empty rows skipped)" if rep.blank_rows else ""),
+        f"Respondents: {respondents}. Anonymous results: groups under {k} people are hidden.",
+        "",
+    ]
+    if respondents < k:
+        lines.append(f"Fewer than {k} people responded, so no figures are shown (anonymous results).")
+    else:
+        width = max(len(a) for a in areas["area"]) + 2
+        lines.append(f"{'Skill area':<{width}}{'n':>4}{'mean':>7}{'target':>8}{'gap':>7}  at or above target")
+        for cat, part in areas.groupby("category", sort=False):
+            lines.append(cat)
+            for row in part.itertuples():
+                if row.suppressed:
+                    lines.append(f"  {row.area:<{width - 2}}{row.n:>4}   (fewer than {k} ratings: hidden)")
+                    continue
+                if row.n == 0:
+                    lines.append(f"  {row.area:<{width - 2}}{0:>4}   no ratings")
+                    continue
+                flag = "  <- one person only" if row.spof else "  <- nobody" if row.nobody_at_target else ""
+                lines.append(
+                    f"  {row.area:<{width - 2}}{row.n:>4}{row.mean:>7.2f}{row.target:>8.0f}{row.gap:>7.2f}"
+                    f"  {int(row.at_target_n)} of {row.n} ({row.at_target_share:.0%}){flag}"
+                )
+        h = headline(areas, respondents)
+        lines += ["", f"Team mean {h['team_mean']:.2f} (average of the area means); "
+                  f"{h['areas_below_target']} of {h['areas_rated']} areas below target; "
+                  f"{h['spof_areas']} area(s) rest on one person; {h['nobody_areas']} have nobody at target."]
+    if rep.warnings:
+        lines += ["", "Warnings:"] + [f"  - {w}" for w in rep.warnings]
+    if len(rep.rejected):
+        lines += ["", f"Rejected ({len(rep.rejected)}):"]
+        lines += [f"  row {r['row']}, {r['column']}: {r['value']!r}: {r['reason']}" for r in rep.rejected_records()[:50]]
+        if len(rep.rejected) > 50:
+            lines.append(f"  … and {len(rep.rejected) - 50} more (use --json for all)")
+    return "\n".join(lines)

@@ -1,0 +1,316 @@
+"""Survey file to one tidy frame of ratings, with an import report that accounts for every row.
+
+The tidy frame has one row per respondent x skill area:
+
+    respondent  str     stable key (email, respondent id, or the source row)
+    name, email, role, group   str ("" when the file does not say)
+    role_id     str     the matched target role profile ("" when none)
+    area_id     str     skill-area id of the framework
+    rating      Int64   the level, <NA> when missing
+    status      str     rated / not applicable / blank / invalid
+    row         int     the source row (as a spreadsheet numbers it)
+    column      str     the source column
+
+Every data row is either used (it gave at least one rating) or rejected with a reason; every
+unreadable answer is listed with its row, column, value and reason. read = used + rejected.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+from framework.definitions import Framework
+from framework.importer.columns import AREA, IDENTITY, UNMAPPED, AreaMatcher, ColumnMatch, map_columns
+from framework.importer.errors import SurveyFileError
+from framework.importer.sources import pick_format
+from framework.importer.table import RawTable, read_table
+from framework.scales import BLANK, INVALID, NOT_APPLICABLE, RATED, Scale, ScaleChoice, detect_scale, get_scale
+from framework.targets import TargetSet, default_targets
+
+TIDY_COLUMNS = ["respondent", "name", "email", "role", "role_id", "group", "area_id", "rating", "status", "row", "column"]
+REJECTED_COLUMNS = ["row", "column", "value", "reason"]
+ROW = "(whole row)"
+
+
+@dataclass
+class ImportReport:
+    filename: str
+    file_kind: str
+    source_format: str
+    layout: str  # "wide" (a column per skill area) or "long" (a row per person and area)
+    scale_id: str
+    scale_reason: str
+    rows_read: int
+    rows_used: int
+    rows_rejected: int
+    blank_rows: int
+    respondents: int
+    cells_rated: int
+    cells_not_applicable: int
+    cells_blank: int
+    cells_invalid: int
+    mapping: list[ColumnMatch]
+    rejected: pd.DataFrame  # row, column, value, reason (whole-row rejections use column "(whole row)")
+    warnings: list[str] = field(default_factory=list)
+    missing_areas: list[str] = field(default_factory=list)
+
+    @property
+    def reconciles(self) -> bool:
+        return self.rows_read == self.rows_used + self.rows_rejected
+
+    @property
+    def unmapped_columns(self) -> list[str]:
+        return [m.column for m in self.mapping if m.kind == UNMAPPED]
+
+    def rejected_records(self) -> list[dict]:
+        return [
+            {"row": int(r.row), "column": str(r.column), "value": str(r.value), "reason": str(r.reason)}
+            for r in self.rejected.itertuples(index=False)
+        ]
+
+
+@dataclass
+class ImportResult:
+    ratings: pd.DataFrame
+    report: ImportReport
+    scale: Scale
+    framework: Framework
+
+
+def read_survey(
+    data: bytes,
+    filename: str,
+    framework: Framework,
+    scale: str | Scale = "auto",
+    targets: TargetSet | None = None,
+    overrides: dict[str, str] | None = None,
+) -> ImportResult:
+    """Read a survey export. Raises :class:`SurveyFileError` (one plain sentence) for unusable input."""
+    raw = read_table(data, filename)
+    fmt = pick_format(raw)
+    prepared = fmt.prepare(raw)
+    frame = prepared.frame
+    warnings = list(prepared.warnings)
+
+    blank_mask = frame.apply(lambda s: s.str.strip().eq("")).all(axis=1) if frame.shape[1] else pd.Series(True, frame.index)
+    blank_rows = [int(r) for r in frame.index[blank_mask]]
+    frame = frame.loc[~blank_mask]
+    if blank_rows:
+        warnings.append(f"{len(blank_rows)} empty row(s) skipped: {_row_list(blank_rows)}.")
+    if frame.empty and not prepared.dropped:
+        raise SurveyFileError(
+            f"{filename} has a header row but no responses below it. Export the survey again once people have answered."
+        )
+
+    mapping = map_columns(list(frame.columns), framework, hints=prepared.hints, overrides=overrides)
+    area_cols = {m.column: m.target for m in mapping if m.kind == AREA}
+    ident = {m.target: m.column for m in mapping if m.kind == IDENTITY}
+
+    if area_cols:
+        layout = "wide"
+        cells, people = _wide_cells(frame, area_cols, ident)
+    elif "area_name" in ident and "rating" in ident:
+        layout = "long"
+        cells, people, pre_rejected = _long_cells(frame, ident, framework)
+    else:
+        names = ", ".join(a.name for a in framework.areas[:3])
+        raise SurveyFileError(
+            f"{filename} has no column for any skill area of the {framework.name}. Name one column per skill area "
+            f"(for example {names}), or use the long layout with 'Skill area' and 'Rating' columns."
+        )
+
+    choice = detect_scale(cells["raw"]) if scale == "auto" else ScaleChoice(
+        scale if isinstance(scale, Scale) else get_scale(scale), "chosen by the user"
+    )
+    sc = choice.scale
+    if choice.ambiguous:
+        warnings.append(f"Scale: {choice.reason}.")
+    parsed = sc.parse(cells["raw"])
+    cells = pd.concat([cells, parsed], axis=1)
+
+    invalid = cells[cells["status"].eq(INVALID)]
+    cell_rejects = pd.DataFrame({
+        "row": invalid["row"], "column": invalid["column"], "value": invalid["raw"], "reason": invalid["reason"],
+    })
+    if layout == "wide":
+        rated_rows = set(cells.loc[cells["status"].eq(RATED), "row"].tolist())
+        row_rejects = [(int(r), ROW, "", "no rating in any skill area (every answer blank, N/A or unreadable)")
+                       for r in frame.index if r not in rated_rows]
+        people, superseded = _dedupe_people(people.loc[people.index.isin(rated_rows)])
+        used_rows = people.index
+    else:
+        # a row is one answer: readable ratings and N/A are used, blank and unreadable ones rejected
+        status = cells.set_index("row")["status"]
+        row_rejects = list(pre_rejected)
+        row_rejects += [(int(r), ROW, "", "the rating cannot be read (see the cell)") for r in status.index[status.eq(INVALID)]]
+        row_rejects += [(int(r), ROW, "", "the rating is blank") for r in status.index[status.eq(BLANK)]]
+        ok = cells[cells["status"].isin([RATED, NOT_APPLICABLE])]
+        ok, superseded = _dedupe_answers(ok, people)
+        cells = ok
+        used_rows = pd.Index(ok["row"].unique())
+        people = people.loc[used_rows]
+    row_rejects += superseded
+    row_rejects += [(int(r), ROW, "", why) for r, why in prepared.dropped]
+    rejected = pd.concat(
+        [cell_rejects, pd.DataFrame(row_rejects, columns=REJECTED_COLUMNS)], ignore_index=True
+    ).astype({"row": "int64", "column": "string", "value": "string", "reason": "string"})
+    rejected = rejected.assign(_whole=rejected["column"].ne(ROW)).sort_values(["row", "_whole"], kind="stable")
+    rejected = rejected.drop(columns="_whole").reset_index(drop=True)
+    rejected_rows = set(rejected.loc[rejected["column"].eq(ROW), "row"].tolist())
+
+    tidy = _tidy(cells, people, layout, framework, targets or default_targets())
+
+    missing_areas = [a.name for a in framework.areas if a.id not in set(tidy["area_id"])]
+    if missing_areas:
+        warnings.append(
+            "No column for " + ", ".join(missing_areas) + "; "
+            + ("it shows" if len(missing_areas) == 1 else "they show") + " as no data."
+        )
+    unmapped = [m.column for m in mapping if m.kind == UNMAPPED]
+    if unmapped:
+        warnings.append(f"{len(unmapped)} column(s) not used: " + ", ".join(repr(c) for c in unmapped[:12])
+                        + (" …" if len(unmapped) > 12 else "") + ".")
+    status_counts = tidy["status"].value_counts()
+    report = ImportReport(
+        filename=filename,
+        file_kind=raw.kind_text,
+        source_format=prepared.source,
+        layout=layout,
+        scale_id=sc.id,
+        scale_reason=choice.reason,
+        rows_read=len(frame) + len(prepared.dropped),
+        rows_used=len(used_rows),
+        rows_rejected=len(rejected_rows),
+        blank_rows=len(blank_rows),
+        respondents=int(tidy.loc[tidy["status"].eq(RATED), "respondent"].nunique()),
+        cells_rated=int(status_counts.get(RATED, 0)),
+        cells_not_applicable=int(status_counts.get(NOT_APPLICABLE, 0)),
+        cells_blank=int(status_counts.get(BLANK, 0)),
+        cells_invalid=int(len(invalid)),
+        mapping=mapping,
+        rejected=rejected,
+        warnings=warnings,
+        missing_areas=missing_areas,
+    )
+    return ImportResult(tidy, report, sc, framework)
+
+
+# ------------------------------------------------------------------------------------------
+def _row_list(rows: list[int], most: int = 10) -> str:
+    text = ", ".join(str(r) for r in rows[:most])
+    return ("row " if len(rows) == 1 else "rows ") + text + (f" and {len(rows) - most} more" if len(rows) > most else "")
+
+
+def _identity(frame: pd.DataFrame, ident: dict[str, str]) -> pd.DataFrame:
+    """Identity columns of each source row, and the respondent key."""
+
+    def col(field: str) -> pd.Series:
+        if field in ident:
+            return frame[ident[field]].astype("string").str.strip().fillna("")
+        return pd.Series("", index=frame.index, dtype="string")
+
+    name = col("name")
+    if "name" not in ident and ("first_name" in ident or "last_name" in ident):
+        name = (col("first_name") + " " + col("last_name")).str.strip()
+    email = col("email")
+    valid_email = email.str.contains("@", regex=False) & ~email.str.lower().str.startswith("anonymous")
+    rid = col("respondent_id")
+    rows = pd.Series(frame.index, index=frame.index).astype("string")
+    key = ("email:" + email.str.lower()).where(valid_email, ("id:" + rid).where(rid.ne(""), "row:" + rows))
+    stamp = pd.to_datetime(col("timestamp").replace("", pd.NA), errors="coerce", format="mixed")
+    return pd.DataFrame({
+        "respondent": key, "name": name, "email": email, "role": col("role"), "group": col("group"),
+        "timestamp": stamp, "has_email": valid_email,
+    }, index=frame.index)
+
+
+def _wide_cells(frame, area_cols, ident):
+    people = _identity(frame, ident)
+    part = frame[list(area_cols)]
+    long = part.rename_axis("row").reset_index().melt(id_vars="row", var_name="column", value_name="raw")
+    long["area_id"] = long["column"].map(area_cols).astype("string")
+    long["row"] = long["row"].astype("int64")
+    return long, people
+
+
+def _long_cells(frame, ident, framework):
+    people = _identity(frame, ident)
+    matcher = AreaMatcher(framework)
+    area_text = frame[ident["area_name"]].astype("string")
+    found = matcher.match_many(area_text)
+    cells = pd.DataFrame({
+        "row": frame.index.astype("int64"),
+        "column": ident["rating"],
+        "raw": frame[ident["rating"]].astype("string").to_numpy(),
+        "area_id": found["area_id"].astype("string").to_numpy(),
+    })
+    unknown = found["area_id"].eq("").to_numpy()
+    pre = [(int(r), ident["area_name"], str(v), "not a skill area of this framework")
+           for r, v in zip(frame.index[unknown], area_text[unknown])]
+    no_person = people["respondent"].str.startswith("row:").to_numpy() & ~unknown
+    pre += [(int(r), ROW, "", "no name, email or respondent ID to say whose rating this is")
+            for r in frame.index[no_person]]
+    keep = ~unknown & ~no_person
+    return cells[keep].reset_index(drop=True), people, pre
+
+
+def _dedupe_people(people: pd.DataFrame) -> tuple[pd.DataFrame, list[tuple]]:
+    """Wide layout: one response per person (by email or respondent ID); the latest timestamp wins,
+    then the later row."""
+    keyed = people[~people["respondent"].str.startswith("row:")]
+    ordered = keyed.assign(_row=keyed.index).sort_values(["timestamp", "_row"], na_position="first", kind="stable")
+    last = ordered.groupby("respondent", sort=False)["_row"].transform("last")
+    losers = ordered[ordered["_row"].ne(last)]
+    out = []
+    for r, keeper, who in zip(losers.index, last[losers.index], losers["respondent"]):
+        what = "email" if who.startswith("email:") else "respondent ID"
+        out.append((int(r), ROW, "", f"superseded by a later response with the same {what} (row {int(keeper)})"))
+    return people.drop(index=losers.index), out
+
+
+def _dedupe_answers(cells: pd.DataFrame, people: pd.DataFrame) -> tuple[pd.DataFrame, list[tuple]]:
+    """Long layout: one answer per person and area; the latest timestamp wins, then the later row."""
+    keyed = cells.join(people[["respondent", "timestamp"]], on="row")
+    ordered = keyed.sort_values(["timestamp", "row"], na_position="first", kind="stable")
+    last = ordered.groupby(["respondent", "area_id"], sort=False)["row"].transform("last")
+    losers = ordered[ordered["row"].ne(last)]
+    out = [(int(r), ROW, "", f"superseded by a later answer for the same person and skill area (row {int(k)})")
+           for r, k in zip(losers["row"], last[losers.index])]
+    return cells.drop(index=losers.index), out
+
+
+def _tidy(cells, people, layout, framework, targets):
+    cells = cells[cells["row"].isin(people.index)]
+    meta = people.drop(columns=["timestamp", "has_email"])
+    tidy = cells.join(meta, on="row")
+    if layout == "long":
+        persons = tidy.groupby("respondent", sort=False).agg(
+            name=("name", _first_filled), email=("email", _first_filled),
+            role=("role", _first_filled), group=("group", _first_filled), row=("row", "min"),
+        )
+        areas = [a for a in framework.area_ids if a in set(tidy["area_id"])]
+        grid = pd.MultiIndex.from_product([persons.index, areas], names=["respondent", "area_id"]).to_frame(index=False)
+        tidy = grid.merge(tidy.drop(columns=["name", "email", "role", "group"]), on=["respondent", "area_id"], how="left")
+        tidy = tidy.join(persons.drop(columns="row"), on="respondent")
+        tidy["row"] = tidy["row"].fillna(tidy["respondent"].map(persons["row"])).astype("int64")
+        tidy["status"] = tidy["status"].fillna(BLANK)
+        tidy["column"] = tidy["column"].fillna("")
+    tidy["role_id"] = targets.match_roles(tidy["role"])
+    order = {a: i for i, a in enumerate(framework.area_ids)}
+    tidy = tidy.assign(_o=tidy["area_id"].map(order)).sort_values(["row", "_o"], kind="stable")
+    tidy = tidy[TIDY_COLUMNS].reset_index(drop=True)
+    return tidy.astype({
+        "respondent": "string", "name": "string", "email": "string", "role": "string", "role_id": "string",
+        "group": "string", "area_id": "string", "rating": "Int64", "status": "string", "row": "int64",
+        "column": "string",
+    })
+
+
+def _first_filled(s: pd.Series) -> str:
+    filled = s[s.ne("")]
+    return filled.iloc[0] if len(filled) else ""
+
+
+__all__ = ["ImportReport", "ImportResult", "RawTable", "SurveyFileError", "read_survey"]

@@ -1,0 +1,70 @@
+"""What a survey source format module provides.
+
+A source format turns a :class:`RawTable` into a :class:`Prepared` table: one header row, one
+record per row, rows the format knows to leave out (survey previews, say) reported with a reason,
+and the identity columns it knows by name. Adding a survey tool means adding one module with a
+``SOURCE`` object in this package and listing it in ``sources/__init__.py``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+from framework.importer.table import RawTable
+
+
+@dataclass
+class Prepared:
+    frame: pd.DataFrame  # text cells; columns are unique header texts; index = source row numbers
+    source: str  # the format's name, as shown in the import report
+    hints: dict[str, str] = field(default_factory=dict)  # column -> identity field
+    dropped: list[tuple[int, str]] = field(default_factory=list)  # (row, reason) left out by the format
+    warnings: list[str] = field(default_factory=list)
+
+
+class SourceFormat:
+    name = "Table"
+
+    def detect(self, raw: RawTable) -> float:
+        """How sure this format is that it made the file, 0 to 1."""
+        return 0.0
+
+    def prepare(self, raw: RawTable) -> Prepared:
+        return single_header(raw, self.name)
+
+
+def column_letter(i: int) -> str:
+    s = ""
+    i += 1
+    while i:
+        i, r = divmod(i - 1, 26)
+        s = chr(65 + r) + s
+    return s
+
+
+def unique_headers(values: list[str]) -> list[str]:
+    """Header texts made unique and non-empty: an empty header becomes "Column C", a repeat "Name (2)"."""
+    out: list[str] = []
+    seen: dict[str, int] = {}
+    for i, v in enumerate(values):
+        text = " ".join(str(v).split()) or f"Column {column_letter(i)}"
+        n = seen.get(text.lower(), 0) + 1
+        seen[text.lower()] = n
+        out.append(text if n == 1 else f"{text} ({n})")
+    return out
+
+
+def first_filled_row(raw: RawTable) -> int:
+    filled = raw.cells.apply(lambda s: s.str.strip().ne("")).any(axis=1)
+    return int(filled[filled].index[0])
+
+
+def single_header(raw: RawTable, name: str, header_rows: int = 1) -> Prepared:
+    """The common case: the first non-empty row is the header, every later row a record."""
+    top = first_filled_row(raw)
+    header = raw.cells.loc[top]
+    frame = raw.cells.loc[top + header_rows :].copy()
+    frame.columns = unique_headers(header.tolist())
+    return Prepared(frame, name, warnings=list(raw.notes))

@@ -1,0 +1,212 @@
+"""Rating scales: read survey answers as levels, vectorised over the distinct answers.
+
+A cell is a level by its number (``3``, `` 3 ``, ``3.0``), its label (``Proficient``), both
+(``3 - Proficient``) or a synonym. Blank cells and the "missing" words (``N/A``, ``Don't know``)
+are missing, never 0. Anything else is invalid and comes back with a reason.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass
+from functools import cache
+
+import pandas as pd
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+
+from framework.definitions import DATA_DIR, DefinitionError, normalize_text
+
+RATED, NOT_APPLICABLE, BLANK, INVALID = "rated", "not applicable", "blank", "invalid"
+
+_NUMBER = re.compile(
+    r"^\s*(?:level\s*)?(?P<num>[+-]?\d+(?:[.,]\d+)?)\s*(?:(?:[-–—:.)=/]|\s)\s*(?P<label>.*?))?\s*$", re.IGNORECASE
+)
+
+
+class Level(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    value: int
+    label: str = Field(min_length=1)
+    synonyms: tuple[str, ...] = ()
+
+
+class Scale(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    id: str
+    name: str
+    kind: str = ""
+    default: bool = False
+    levels: tuple[Level, ...] = Field(min_length=2)
+    missing: tuple[str, ...] = ()
+
+    @model_validator(mode="after")
+    def _consecutive(self) -> Scale:
+        values = [lv.value for lv in self.levels]
+        if values != list(range(values[0], values[0] + len(values))):
+            raise ValueError(f"scale {self.id!r}: levels must be consecutive whole numbers in order")
+        return self
+
+    @property
+    def min(self) -> int:
+        return self.levels[0].value
+
+    @property
+    def max(self) -> int:
+        return self.levels[-1].value
+
+    @property
+    def values(self) -> list[int]:
+        return [lv.value for lv in self.levels]
+
+    @property
+    def range_text(self) -> str:
+        return f"{self.min}–{self.max}"
+
+    def label_of(self, value: float | int | None) -> str:
+        if value is None or pd.isna(value):
+            return "N/A"
+        for lv in self.levels:
+            if lv.value == value:
+                return lv.label
+        return f"{value:g}"
+
+    def level_text(self, value: int) -> str:
+        return f"{value} {self.label_of(value)}"
+
+    def _label_map(self) -> dict[str, int]:
+        out: dict[str, int] = {}
+        for lv in self.levels:
+            for word in (lv.label, *lv.synonyms):
+                out[normalize_text(word)] = lv.value
+        return out
+
+    def parse(self, values: pd.Series) -> pd.DataFrame:
+        """Read answers as levels.
+
+        Returns a frame aligned with ``values`` with columns ``rating`` (nullable Int64),
+        ``status`` (rated / not applicable / blank / invalid) and ``reason`` (why invalid, else "").
+        The work is done once per distinct answer and mapped back, so a large survey with a few
+        distinct answers costs a few vectorised passes.
+        """
+        text = values.astype("string").fillna("")
+        codes, uniques = pd.factorize(text, sort=False)
+        parsed = self._parse_unique(pd.Series(uniques, dtype="string"))
+        out = parsed.iloc[codes].reset_index(drop=True)
+        out.index = values.index
+        return out
+
+    def _parse_unique(self, raw: pd.Series) -> pd.DataFrame:
+        stripped = raw.str.strip()
+        norm = stripped.map(normalize_text, na_action="ignore").astype("string").fillna("")
+        missing_words = {normalize_text(w) for w in self.missing}
+        missing_raw = {w.strip().lower() for w in self.missing}  # "-", "?" normalise to ""
+        labels = self._label_map()
+
+        rating = pd.Series(pd.NA, index=raw.index, dtype="Int64")
+        status = pd.Series(INVALID, index=raw.index, dtype="string")
+        reason = pd.Series("", index=raw.index, dtype="string")
+
+        blank = stripped.eq("")
+        words = sorted(missing_words - {""}, key=len, reverse=True)
+        starts = norm.str.match(r"^(?:" + "|".join(re.escape(w) for w in words) + r")\b") & stripped.str.match(
+            r"^[^0-9]+[\s(:–—-]"
+        ) if words else pd.Series(False, index=raw.index)
+        na = ~blank & (norm.isin(missing_words - {""}) | stripped.str.lower().isin(missing_raw) | starts)
+        status[blank] = BLANK
+        status[na] = NOT_APPLICABLE
+
+        todo = ~blank & ~na
+        by_label = norm.map(labels).astype("Int64")
+        hit = todo & by_label.notna()
+        rating[hit] = by_label[hit]
+        status[hit] = RATED
+        todo &= ~hit
+
+        parts = stripped.str.extract(_NUMBER)
+        num = pd.to_numeric(parts["num"].str.replace(",", ".", regex=False), errors="coerce")
+        label_norm = parts["label"].fillna("").map(normalize_text).astype("string")
+        label_val = label_norm.map(labels).astype("Int64")
+        numeric = todo & num.notna()
+        whole = numeric & num.eq(num.round())
+        in_range = whole & num.between(self.min, self.max)
+        conflict = in_range & label_val.notna() & label_val.ne(num.round().astype("Int64"))
+        good = in_range & ~conflict
+        rating[good] = num[good].round().astype("Int64")
+        status[good] = RATED
+
+        levels = ", ".join(f"{lv.value} {lv.label}" for lv in self.levels)
+        reason[numeric & ~whole] = "fractional rating; the scale has whole levels only"
+        reason[whole & ~in_range] = f"outside the {self.range_text} scale"
+        reason[conflict] = "the number and the label name different levels"
+        reason[todo & ~numeric] = f"not a level of the {self.name} scale ({levels}) nor N/A"
+        return pd.DataFrame({"rating": rating, "status": status, "reason": reason})
+
+    def score(self, values: pd.Series) -> tuple[int, int]:
+        """(answers this scale reads as levels, answers that name one of its labels)."""
+        uniq = values.astype("string").dropna()
+        counts = uniq.value_counts()
+        parsed = self._parse_unique(pd.Series(counts.index, dtype="string"))
+        rated = int(counts.to_numpy()[parsed["status"].eq(RATED).to_numpy()].sum())
+        labels = self._label_map()
+        words = pd.Series(counts.index, dtype="string").str.extract(_NUMBER)["label"].fillna(pd.Series(counts.index))
+        named = words.map(normalize_text).isin(labels.keys()).to_numpy()
+        return rated, int(counts.to_numpy()[named].sum())
+
+
+class _ScaleFile(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    missing: tuple[str, ...] = ()
+    scales: tuple[Scale, ...] = Field(min_length=1)
+
+
+@cache
+def builtin_scales() -> dict[str, Scale]:
+    path = DATA_DIR / "scales.toml"
+    try:
+        raw = tomllib.loads(path.read_text("utf-8"))
+        parsed = _ScaleFile.model_validate(raw)
+    except (tomllib.TOMLDecodeError, ValidationError) as exc:
+        raise DefinitionError(f"{path.name} is not a valid scale file ({exc}).") from None
+    scales = [s.model_copy(update={"missing": parsed.missing}) for s in parsed.scales]
+    scales.sort(key=lambda s: not s.default)
+    return {s.id: s for s in scales}
+
+
+def get_scale(scale_id: str) -> Scale:
+    try:
+        return builtin_scales()[scale_id]
+    except KeyError:
+        raise DefinitionError(f"unknown scale {scale_id!r}; choose one of {', '.join(builtin_scales())}.") from None
+
+
+def default_scale() -> Scale:
+    return next(iter(builtin_scales().values()))
+
+
+@dataclass(frozen=True)
+class ScaleChoice:
+    scale: Scale
+    reason: str
+    ambiguous: bool = False
+
+
+def detect_scale(values: pd.Series) -> ScaleChoice:
+    """Pick the scale that reads the most answers; ties go to the one whose labels appear, then the default."""
+    candidates = list(builtin_scales().values())
+    scored = [(s.score(values), i, s) for i, s in enumerate(candidates)]
+    scored.sort(key=lambda t: (-t[0][0], -t[0][1], t[1]))
+    (rated, named), _, best = scored[0]
+    if rated == 0:
+        return ScaleChoice(best, f"no answer reads as a level; using the default {best.name} scale", True)
+    if named:
+        return ScaleChoice(best, f"{named} answers use its labels")
+    tied = [s for (r, n), _, s in scored[1:] if r == rated]
+    if tied:
+        return ScaleChoice(
+            best,
+            f"all answers are numbers between {best.min} and {best.max} with no labels, so the {best.name} "
+            f"scale is assumed; choose another scale if the survey used one",
+            True,
+        )
+    return ScaleChoice(best, f"it reads {rated} answers as levels, more than any other scale")

@@ -1,0 +1,119 @@
+"""Targets: the level each skill area should reach, by default and per district role.
+
+Stored as data (``framework/data/targets.toml``, on the 1–4 proficiency scale). A person's target
+in an area is their role profile's value for it, otherwise the default. On another scale targets
+are converted linearly and rounded to a whole level (Proficient 3 of 4 becomes 4 of 5, "Agree").
+"""
+
+from __future__ import annotations
+
+import tomllib
+from functools import cache
+from pathlib import Path
+
+import pandas as pd
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+
+from framework.definitions import DATA_DIR, DefinitionError, Framework, normalize_text
+from framework.scales import Scale, get_scale
+
+
+class RoleProfile(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    id: str = Field(pattern=r"^[a-z0-9][a-z0-9-]*$")
+    name: str = Field(min_length=1)
+    aliases: tuple[str, ...] = ()
+    targets: dict[str, int] = {}
+
+
+class TargetSet(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    scale: str = "1-4"
+    default: int = 3
+    areas: dict[str, int] = {}  # per-area defaults that differ from `default`
+    roles: tuple[RoleProfile, ...] = ()
+
+    @model_validator(mode="after")
+    def _in_scale(self) -> TargetSet:
+        sc = get_scale(self.scale)
+        checks = [("default", self.default)] + [(f"areas.{k}", v) for k, v in self.areas.items()]
+        checks += [(f"{r.id}.{k}", v) for r in self.roles for k, v in r.targets.items()]
+        for where, value in checks:
+            if not sc.min <= value <= sc.max:
+                raise ValueError(f"target {where} = {value} is outside the {sc.range_text} scale")
+        ids = [r.id for r in self.roles]
+        if len(set(ids)) != len(ids):
+            raise ValueError("two role profiles have the same id")
+        return self
+
+    # ------------------------------------------------------------------------------------
+    def role_lookup(self) -> dict[str, str]:
+        """Normalised role text (id, name or alias) -> role profile id."""
+        out: dict[str, str] = {}
+        for r in self.roles:
+            for word in (r.id, r.name, *r.aliases):
+                out.setdefault(normalize_text(word), r.id)
+        return out
+
+    def match_roles(self, roles: pd.Series) -> pd.Series:
+        """The role profile id for each role text ("" when none matches); vectorised over distinct values."""
+        lookup = self.role_lookup()
+        codes, uniques = pd.factorize(roles.astype("string").fillna(""))
+        matched = pd.Series(uniques).map(lambda t: lookup.get(normalize_text(t), "")).astype("string")
+        out = matched.iloc[codes].reset_index(drop=True)
+        out.index = roles.index
+        return out
+
+    def _convert(self, value: float, scale: Scale) -> int:
+        src = get_scale(self.scale)
+        if scale.id == src.id or (scale.min, scale.max) == (src.min, src.max):
+            return int(value)
+        frac = (value - src.min) / (src.max - src.min)
+        return int(round(scale.min + frac * (scale.max - scale.min) + 1e-9))
+
+    def area_target(self, area_id: str, scale: Scale) -> int:
+        """The team-level target for an area: what a person must reach to cover it."""
+        return self._convert(self.areas.get(area_id, self.default), scale)
+
+    def table(self, framework: Framework, scale: Scale) -> pd.DataFrame:
+        """Long table of targets: one row per (role_id, area_id); role_id "" is the default profile."""
+        rows = []
+        for area in framework.areas:
+            rows.append(("", area.id, self.area_target(area.id, scale)))
+            for r in self.roles:
+                base = r.targets.get(area.id, self.areas.get(area.id, self.default))
+                rows.append((r.id, area.id, self._convert(base, scale)))
+        return pd.DataFrame(rows, columns=["role_id", "area_id", "target"]).astype(
+            {"role_id": "string", "area_id": "string", "target": "Int64"}
+        )
+
+    def role_name(self, role_id: str) -> str:
+        for r in self.roles:
+            if r.id == role_id:
+                return r.name
+        return "Default target"
+
+
+def parse_targets(text: str, source: str = "targets file") -> TargetSet:
+    try:
+        return TargetSet.model_validate(tomllib.loads(text))
+    except tomllib.TOMLDecodeError as exc:
+        raise DefinitionError(f"{source} is not valid TOML ({exc}).") from None
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        msg = first.get("msg", "invalid").removeprefix("Value error, ")
+        raise DefinitionError(f"{source} is not a valid target file: {msg}.") from None
+
+
+def load_targets(path: str | Path | None = None) -> TargetSet:
+    path = Path(path) if path else DATA_DIR / "targets.toml"
+    try:
+        text = path.read_text("utf-8")
+    except OSError as exc:
+        raise DefinitionError(f"{path.name} cannot be read ({exc.strerror}).") from None
+    return parse_targets(text, path.name)
+
+
+@cache
+def default_targets() -> TargetSet:
+    return load_targets()
