@@ -97,7 +97,7 @@ def area_summary(
     out["spof"] = out["at_target_n"].eq(1)
     out["nobody_at_target"] = out["n"].gt(0) & out["at_target_n"].eq(0)
     team_n = int(rated["respondent"].nunique())
-    hide = out["n"].lt(k) if k else pd.Series(False, index=out.index)
+    hide = out["n"].between(1, k - 1) if k else pd.Series(False, index=out.index)  # n = 0: nothing to hide
     if k and team_n < k:
         hide[:] = True
     return _suppress(out, hide, scale)
@@ -165,7 +165,7 @@ def category_summary(
     rows["at_target_share"] = rows["at_target_n"] / rows["n"].where(rows["n"] > 0)
     rows["spof"] = rows["at_target_n"].eq(1)
     team_n = int(rated["respondent"].nunique())
-    hide = rows["n"].lt(k) if k else pd.Series(False, index=rows.index)
+    hide = rows["n"].between(1, k - 1) if k else pd.Series(False, index=rows.index)
     if k and team_n < k:
         hide[:] = True
     return _suppress(rows, hide, scale)
@@ -254,7 +254,7 @@ def headline(areas: pd.DataFrame, respondents: int) -> dict:
     return {
         "respondents": int(respondents),
         "team_mean": float(shown["mean"].mean()) if len(shown) else float("nan"),
-        "areas_rated": int(len(shown)),
+        "areas_rated": len(shown),
         "areas_below_target": int((shown["gap"] > 0).sum()),
         "spof_areas": int(shown["spof"].fillna(False).astype(bool).sum()),
         "nobody_areas": int(shown["nobody_at_target"].fillna(False).astype(bool).sum()),

@@ -69,7 +69,7 @@ class TargetSet(BaseModel):
         if scale.id == src.id or (scale.min, scale.max) == (src.min, src.max):
             return int(value)
         frac = (value - src.min) / (src.max - src.min)
-        return int(round(scale.min + frac * (scale.max - scale.min) + 1e-9))
+        return round(scale.min + frac * (scale.max - scale.min) + 1e-9)
 
     def area_target(self, area_id: str, scale: Scale) -> int:
         """The team-level target for an area: what a person must reach to cover it."""
