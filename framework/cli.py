@@ -21,8 +21,7 @@ EXIT_UNUSABLE = 2
 
 class _Parser(argparse.ArgumentParser):
     def error(self, message):  # one sentence, status 2, as for bad input
-        self.print_usage(sys.stderr)
-        print(f"error: {message}.", file=sys.stderr)
+        print(f"error: {message} (see {self.prog} --help).", file=sys.stderr)
         raise SystemExit(EXIT_UNUSABLE)
 
 
@@ -76,7 +75,8 @@ def main(argv: list[str] | None = None) -> int:
 
 def _sentence(text: str) -> str:
     text = text.strip()
-    text = text[0].upper() + text[1:] if text else text
+    if text and text.split()[0].isalpha():  # a leading word, not a file name ("h.csv is empty")
+        text = text[0].upper() + text[1:]
     return text if text.endswith((".", "!", "?")) else text + "."
 
 

@@ -12,12 +12,14 @@ import tomllib
 from dataclasses import dataclass
 from functools import cache
 
+import numpy as np
 import pandas as pd
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from framework.definitions import DATA_DIR, DefinitionError, normalize_text
 
 RATED, NOT_APPLICABLE, BLANK, INVALID = "rated", "not applicable", "blank", "invalid"
+STATUSES = [RATED, NOT_APPLICABLE, BLANK, INVALID]
 
 _NUMBER = re.compile(
     r"^\s*(?:level\s*)?(?P<num>[+-]?\d+(?:[.,]\d+)?)\s*(?:(?:[-–—:.)=/]|\s)\s*(?P<label>.*?))?\s*$", re.IGNORECASE
@@ -89,12 +91,23 @@ class Scale(BaseModel):
         The work is done once per distinct answer and mapped back, so a large survey with a few
         distinct answers costs a few vectorised passes.
         """
-        text = values.astype("string").fillna("")
-        codes, uniques = pd.factorize(text, sort=False)
-        parsed = self._parse_unique(pd.Series(uniques, dtype="string"))
-        out = parsed.iloc[codes].reset_index(drop=True)
-        out.index = values.index
-        return out
+        codes, uniques = pd.factorize(values, sort=False, use_na_sentinel=True)
+        uniq = pd.Series(uniques, dtype="object").astype("string").fillna("")
+        parsed = self._parse_unique(pd.concat([uniq, pd.Series([""], dtype="string")], ignore_index=True))
+        codes = np.where(codes < 0, len(uniq), codes)  # NaN reads as the blank answer at the end
+        rating = parsed["rating"].to_numpy(dtype="float64", na_value=np.nan)[codes]
+        status = pd.Categorical.from_codes(
+            pd.Categorical(parsed["status"], categories=STATUSES).codes[codes], categories=STATUSES
+        )
+        reasons, reason_codes = np.unique(parsed["reason"].to_numpy(dtype=object), return_inverse=True)
+        return pd.DataFrame(
+            {
+                "rating": pd.array(rating, dtype="Float64").astype("Int64"),
+                "status": status,
+                "reason": pd.Categorical.from_codes(reason_codes[codes], categories=reasons),
+            },
+            index=values.index,
+        )
 
     def _parse_unique(self, raw: pd.Series) -> pd.DataFrame:
         stripped = raw.str.strip()

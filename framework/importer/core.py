@@ -94,7 +94,7 @@ def read_survey(
     frame = prepared.frame
     warnings = list(prepared.warnings)
 
-    blank_mask = frame.apply(lambda s: s.str.strip().eq("")).all(axis=1) if frame.shape[1] else pd.Series(True, frame.index)
+    blank_mask = frame.apply(lambda s: s.str.strip().eq("")).astype(bool).all(axis=1) if frame.shape[1] else pd.Series(True, frame.index)
     blank_rows = [int(r) for r in frame.index[blank_mask]]
     frame = frame.loc[~blank_mask]
     if blank_rows:
@@ -162,7 +162,8 @@ def read_survey(
 
     tidy = _tidy(cells, people, layout, framework, targets or default_targets())
 
-    missing_areas = [a.name for a in framework.areas if a.id not in set(tidy["area_id"])]
+    present = set(tidy["area_id"].unique().tolist())
+    missing_areas = [a.name for a in framework.areas if a.id not in present]
     if missing_areas:
         warnings.append(
             "No column for " + ", ".join(missing_areas) + "; "
@@ -188,7 +189,7 @@ def read_survey(
         cells_rated=int(status_counts.get(RATED, 0)),
         cells_not_applicable=int(status_counts.get(NOT_APPLICABLE, 0)),
         cells_blank=int(status_counts.get(BLANK, 0)),
-        cells_invalid=int(len(invalid)),
+        cells_invalid=len(invalid),
         mapping=mapping,
         rejected=rejected,
         warnings=warnings,
@@ -219,11 +220,37 @@ def _identity(frame: pd.DataFrame, ident: dict[str, str]) -> pd.DataFrame:
     rid = col("respondent_id")
     rows = pd.Series(frame.index, index=frame.index).astype("string")
     key = ("email:" + email.str.lower()).where(valid_email, ("id:" + rid).where(rid.ne(""), "row:" + rows))
-    stamp = pd.to_datetime(col("timestamp").replace("", pd.NA), errors="coerce", format="mixed")
+    stamp = parse_timestamps(col("timestamp"))
     return pd.DataFrame({
         "respondent": key, "name": name, "email": email, "role": col("role"), "group": col("group"),
         "timestamp": stamp, "has_email": valid_email,
     }, index=frame.index)
+
+
+_STAMP_FORMATS = [
+    "%m/%d/%Y %H:%M:%S", "%m/%d/%Y %H:%M", "%Y-%m-%d %H:%M:%S", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M",
+    "%m/%d/%Y %I:%M:%S %p", "%m/%d/%Y %I:%M %p", "%Y/%m/%d %H:%M:%S", "%m/%d/%Y", "%Y-%m-%d",
+]
+
+
+def parse_timestamps(text: pd.Series) -> pd.Series:
+    """Timestamps as survey tools write them, US month-first (11/10 is later than 11/9).
+
+    Vectorised: the format that reads the most values is used for all, and only what it cannot
+    read goes through pandas' per-value "mixed" parser. Unreadable values are NaT.
+    """
+    text = text.astype("string").str.strip().replace("", pd.NA)
+    out = pd.Series(pd.NaT, index=text.index, dtype="datetime64[ns]")
+    todo = text.notna()
+    if not todo.any():
+        return out
+    sample = text[todo].head(200)
+    best = max(_STAMP_FORMATS, key=lambda f: pd.to_datetime(sample, format=f, errors="coerce").notna().sum())
+    out[todo] = pd.to_datetime(text[todo], format=best, errors="coerce").astype("datetime64[ns]")
+    rest = todo & out.isna()
+    if rest.any():
+        out[rest] = pd.to_datetime(text[rest], format="mixed", errors="coerce").astype("datetime64[ns]")
+    return out
 
 
 def _wide_cells(frame, area_cols, ident):
@@ -249,6 +276,7 @@ def _long_cells(frame, ident, framework):
     unknown = found["area_id"].eq("").to_numpy()
     pre = [(int(r), ident["area_name"], str(v), "not a skill area of this framework")
            for r, v in zip(frame.index[unknown], area_text[unknown])]
+    pre += [(int(r), ROW, "", "the skill area cannot be read (see the cell)") for r in frame.index[unknown]]
     no_person = people["respondent"].str.startswith("row:").to_numpy() & ~unknown
     pre += [(int(r), ROW, "", "no name, email or respondent ID to say whose rating this is")
             for r in frame.index[no_person]]

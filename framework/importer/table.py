@@ -111,7 +111,9 @@ def _read_xlsx(data: bytes, filename: str) -> RawTable:
         with zipfile.ZipFile(io.BytesIO(data)) as zf:
             if "xl/workbook.xml" not in zf.namelist():
                 raise SurveyFileError(f"{filename} is a ZIP archive but not an Excel workbook. {_EXPECTED}")
-        sheets = pd.read_excel(io.BytesIO(data), sheet_name=None, header=None, dtype=object, engine="openpyxl")
+        sheets = pd.read_excel(
+            io.BytesIO(data), sheet_name=None, header=None, dtype=object, engine="openpyxl", keep_default_na=False
+        )
     except SurveyFileError:
         raise
     except Exception as exc:  # openpyxl raises many types for damaged workbooks
