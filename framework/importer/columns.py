@@ -154,7 +154,8 @@ def map_columns(
 ) -> list[ColumnMatch]:
     """Decide what each column holds.
 
-    ``hints`` come from the source format (column -> identity field it is known to hold);
+    ``hints`` come from the source format (column -> identity field it is known to hold, or "" for
+    a metadata column such as a start time or IP address that is not used);
     ``overrides`` come from the user (column -> area id, identity field or "" to ignore).
     When two columns claim the same area or field, the one with the higher confidence keeps it
     and the other is reported as unmapped with the reason.
@@ -170,8 +171,11 @@ def map_columns(
             kind = AREA if tgt in area_ids else IDENTITY if tgt in IDENTITY_FIELDS else UNMAPPED
             out.append(ColumnMatch(col, kind, tgt if kind != UNMAPPED else "", 1.0, "chosen by user"))
             continue
-        if col in hints:
-            out.append(ColumnMatch(col, IDENTITY, hints[col], 1.0, "survey format"))
+        if col in hints:  # the survey format knows this column: an identity field, or "" for metadata
+            if hints[col]:
+                out.append(ColumnMatch(col, IDENTITY, hints[col], 1.0, "survey format"))
+            else:
+                out.append(ColumnMatch(col, UNMAPPED, "", 0.0, "survey metadata"))
             continue
         area, conf, how = matcher.match(col)
         if area:
