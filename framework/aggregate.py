@@ -39,40 +39,70 @@ def level_columns(scale: Scale) -> list[str]:
     return [f"level_{v}" for v in scale.values]
 
 
+def _codes(values: pd.Series, categories: list[str]) -> np.ndarray:
+    """Position of each value in ``categories`` (-1 when absent), via the categorical's codes."""
+    cat = values.astype("category")
+    where = pd.Index(categories).get_indexer(cat.cat.categories.astype("string"))
+    codes = cat.cat.codes.to_numpy()
+    return np.where(codes < 0, -1, where[codes] if len(where) else -1)
+
+
 def with_targets(tidy: pd.DataFrame, framework: Framework, scale: Scale, targets: TargetSet) -> pd.DataFrame:
     """Add ``team_target`` (the area's coverage bar) and ``target`` (the person's role target)."""
     table = targets.table(framework, scale)
-    team = table[table["role_id"].eq("")].set_index("area_id")["target"]
-    role = table.set_index(["role_id", "area_id"])["target"]
-    out = tidy.assign(team_target=tidy["area_id"].map(team).astype("Int64"))
-    keys = pd.MultiIndex.from_arrays([out["role_id"].fillna(""), out["area_id"]])
-    out["target"] = pd.Series(role.reindex(keys).to_numpy(), index=out.index, dtype="Int64").fillna(out["team_target"])
-    return out
+    roles = [""] + [r.id for r in targets.roles]
+    matrix = (table.pivot(index="role_id", columns="area_id", values="target")
+              .reindex(index=roles, columns=framework.area_ids).to_numpy(dtype="float64"))
+    area = _codes(tidy["area_id"], framework.area_ids)
+    role = np.maximum(_codes(tidy["role_id"].fillna(""), roles), 0)  # no profile: the default row
+    known = area >= 0
+    team = np.where(known, matrix[0, np.maximum(area, 0)], np.nan)
+    own = np.where(known, matrix[role, np.maximum(area, 0)], np.nan)
+    return tidy.assign(team_target=pd.array(team, dtype="Float64").astype("Int64"),
+                       target=pd.array(own, dtype="Float64").astype("Int64"))
 
 
 def _stats(rated: pd.DataFrame, keys: list[str], target_col: str, scale: Scale) -> pd.DataFrame:
-    """Descriptive statistics of ``rating`` per key; ``rated`` holds rated cells only."""
-    g = rated.groupby(keys, sort=False, observed=True)
-    r = rated["rating"].astype("float64")
-    grouped = r.groupby([rated[k] for k in keys], sort=False, observed=True)
+    """Descriptive statistics of ``rating`` per key; ``rated`` holds rated cells only.
+
+    Ratings are whole levels, so everything comes from one count matrix (groups x levels) made by
+    a single ``np.bincount``: n, mean, standard deviation (n − 1), median, min, max and the count
+    per level are exact functions of it.
+    """
+    grouped = rated.groupby(keys, sort=False, observed=True)
+    index = grouped.size().index
+    gid = grouped.ngroup().to_numpy()
+    levels = np.asarray(scale.values, dtype="float64")
+    n_groups, n_levels = len(index), len(levels)
+    rating = rated["rating"].to_numpy(dtype="float64", na_value=np.nan)
+    lvl = (rating - scale.min).astype(np.intp)
+    counts = np.bincount(gid * n_levels + lvl, minlength=n_groups * n_levels).reshape(n_groups, n_levels)
+    n = counts.sum(axis=1).astype("float64")
+    with np.errstate(invalid="ignore", divide="ignore"):
+        mean = counts @ levels / n
+        var = (counts @ levels**2 - n * mean**2) / (n - 1)
+        std = np.sqrt(np.clip(var, 0, None))
+        std[n < 2] = np.nan
+        cum = counts.cumsum(axis=1)
+        lo = levels[np.argmax(cum >= ((n + 1) // 2)[:, None], axis=1)]
+        hi = levels[np.argmax(cum >= (n // 2 + 1)[:, None], axis=1)]
+        target = np.bincount(gid, weights=rated[target_col].to_numpy(dtype="float64"), minlength=n_groups) / n
+        at = np.bincount(gid, weights=(rating >= rated[target_col].to_numpy(dtype="float64")), minlength=n_groups)
+    filled = counts > 0
     out = pd.DataFrame({
-        "n": grouped.count(),
-        "mean": grouped.mean(),
-        "median": grouped.median(),
-        "min": grouped.min(),
-        "max": grouped.max(),
-        "std": grouped.std(ddof=1),
-    })
-    tgt = g[target_col].mean().astype("float64")
-    out["target"] = tgt
+        "n": n.astype("int64"),
+        "mean": mean,
+        "median": (lo + hi) / 2,
+        "min": levels[np.argmax(filled, axis=1)],
+        "max": levels[n_levels - 1 - np.argmax(filled[:, ::-1], axis=1)],
+        "std": std,
+        "target": target,
+    }, index=index)
     out["gap"] = out["target"] - out["mean"]
-    at = (r >= rated[target_col].astype("float64")).groupby([rated[k] for k in keys], sort=False, observed=True).sum()
     out["at_target_n"] = at.astype("int64")
     out["at_target_share"] = out["at_target_n"] / out["n"]
-    counts = pd.crosstab([rated[k] for k in keys], rated["rating"].astype("int64"))
-    counts = counts.reindex(columns=scale.values, fill_value=0)
-    counts.columns = level_columns(scale)
-    out = out.join(counts)
+    for j, col in enumerate(level_columns(scale)):
+        out[col] = counts[:, j]
     return out
 
 

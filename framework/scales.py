@@ -91,23 +91,44 @@ class Scale(BaseModel):
         The work is done once per distinct answer and mapped back, so a large survey with a few
         distinct answers costs a few vectorised passes.
         """
-        codes, uniques = pd.factorize(values, sort=False, use_na_sentinel=True)
-        uniq = pd.Series(uniques, dtype="object").astype("string").fillna("")
-        parsed = self._parse_unique(pd.concat([uniq, pd.Series([""], dtype="string")], ignore_index=True))
-        codes = np.where(codes < 0, len(uniq), codes)  # NaN reads as the blank answer at the end
-        rating = parsed["rating"].to_numpy(dtype="float64", na_value=np.nan)[codes]
-        status = pd.Categorical.from_codes(
-            pd.Categorical(parsed["status"], categories=STATUSES).codes[codes], categories=STATUSES
-        )
-        reasons, reason_codes = np.unique(parsed["reason"].to_numpy(dtype=object), return_inverse=True)
+        rating, status, reason, reasons = self.parse_block([values])
         return pd.DataFrame(
             {
-                "rating": pd.array(rating, dtype="Float64").astype("Int64"),
-                "status": status,
-                "reason": pd.Categorical.from_codes(reason_codes[codes], categories=reasons),
+                "rating": pd.array(rating[:, 0], dtype="Float64").astype("Int64"),
+                "status": pd.Categorical.from_codes(status[:, 0], categories=STATUSES),
+                "reason": pd.Categorical.from_codes(reason[:, 0], categories=reasons),
             },
             index=values.index,
         )
+
+    def parse_block(self, columns: list[pd.Series]) -> tuple[np.ndarray, np.ndarray, np.ndarray, list[str]]:
+        """Read several equally long columns of answers at once.
+
+        Returns (rating as float with NaN for missing, status codes into STATUSES, reason codes
+        into the returned list of reasons), each shaped (rows, columns). Every distinct answer of
+        the whole block is parsed once; the cells are filled by integer takes.
+        """
+        factorized = [pd.factorize(c, sort=False, use_na_sentinel=True) for c in columns]
+        union = pd.Index(pd.unique(np.concatenate(
+            [np.asarray(u, dtype=object) for _, u in factorized] + [np.array([""], dtype=object)]
+        )))
+        text = pd.Series(union.to_numpy(dtype=object), dtype="object").astype("string").fillna("")
+        parsed = self._parse_unique(text)
+        u_rating = parsed["rating"].to_numpy(dtype="float64", na_value=np.nan)
+        u_status = pd.Categorical(parsed["status"], categories=STATUSES).codes.astype(np.int8)
+        reasons, u_reason = np.unique(parsed["reason"].to_numpy(dtype=object).astype(str), return_inverse=True)
+        blank = union.get_loc("")
+        shape = (len(columns[0]), len(columns))
+        rating = np.empty(shape, dtype="float64")
+        status = np.empty(shape, dtype=np.int8)
+        reason = np.empty(shape, dtype=np.intp)
+        for j, (codes, uniques) in enumerate(factorized):
+            where = union.get_indexer(pd.Index(np.asarray(uniques, dtype=object)))
+            idx = np.where(codes < 0, blank, where[codes] if len(where) else blank)
+            rating[:, j] = u_rating[idx]
+            status[:, j] = u_status[idx]
+            reason[:, j] = u_reason[idx]
+        return rating, status, reason, list(reasons)
 
     def _parse_unique(self, raw: pd.Series) -> pd.DataFrame:
         stripped = raw.str.strip()
@@ -155,16 +176,18 @@ class Scale(BaseModel):
         reason[todo & ~numeric] = f"not a level of the {self.name} scale ({levels}) nor N/A"
         return pd.DataFrame({"rating": rating, "status": status, "reason": reason})
 
-    def score(self, values: pd.Series) -> tuple[int, int]:
-        """(answers this scale reads as levels, answers that name one of its labels)."""
-        uniq = values.astype("string").dropna()
-        counts = uniq.value_counts()
-        parsed = self._parse_unique(pd.Series(counts.index, dtype="string"))
-        rated = int(counts.to_numpy()[parsed["status"].eq(RATED).to_numpy()].sum())
-        labels = self._label_map()
-        words = pd.Series(counts.index, dtype="string").str.extract(_NUMBER)["label"].fillna(pd.Series(counts.index))
-        named = words.map(normalize_text).isin(labels.keys()).to_numpy()
-        return rated, int(counts.to_numpy()[named].sum())
+    def score(self, counts: pd.Series, foreign: set[str]) -> tuple[int, int, int]:
+        """For answer counts (distinct answer -> how many): answers read as levels, answers naming
+        one of this scale's labels, and answers naming a label only another scale has."""
+        answers = pd.Series(counts.index, dtype="string")
+        n = counts.to_numpy()
+        parsed = self._parse_unique(answers)
+        rated = int(n[parsed["status"].eq(RATED).to_numpy()].sum())
+        words = answers.str.extract(_NUMBER)["label"].fillna(answers).map(normalize_text)
+        own = set(self._label_map())
+        named = int(n[words.isin(own).to_numpy()].sum())
+        alien = int(n[words.isin(foreign - own).to_numpy()].sum())
+        return rated, named, alien
 
 
 class _ScaleFile(BaseModel):
@@ -205,16 +228,27 @@ class ScaleChoice:
 
 
 def detect_scale(values: pd.Series) -> ScaleChoice:
-    """Pick the scale that reads the most answers; ties go to the one whose labels appear, then the default."""
+    return detect_scale_counts(values.astype("string").value_counts(dropna=True))
+
+
+def detect_scale_counts(counts: pd.Series) -> ScaleChoice:
+    """Pick the scale that reads the most answers, not counting answers whose label belongs to
+    another scale ("3 - Proficient" is no agreement answer); ties go to the scale whose labels
+    appear, then to the default."""
     candidates = list(builtin_scales().values())
-    scored = [(s.score(values), i, s) for i, s in enumerate(candidates)]
-    scored.sort(key=lambda t: (-t[0][0], -t[0][1], t[1]))
-    (rated, named), _, best = scored[0]
-    if rated == 0:
+    labels = {s.id: set(s._label_map()) for s in candidates}
+    everything = set().union(*labels.values())
+    scored = []
+    for i, s in enumerate(candidates):
+        rated, named, alien = s.score(counts, everything)
+        scored.append((rated - alien, named, i, s))
+    scored.sort(key=lambda t: (-t[0], -t[1], t[2]))
+    rated, named, _, best = scored[0]
+    if rated <= 0:
         return ScaleChoice(best, f"no answer reads as a level; using the default {best.name} scale", True)
     if named:
         return ScaleChoice(best, f"{named} answers use its labels")
-    tied = [s for (r, n), _, s in scored[1:] if r == rated]
+    tied = [s for r, _, _, s in scored[1:] if r == rated]
     if tied:
         return ScaleChoice(
             best,

@@ -338,16 +338,19 @@ NO_RATING = (
 )
 
 
-def test_rows_with_no_rating_are_rejected():
-    """A row whose answers are all blank, N/A or unreadable is rejected as a whole, with the reason."""
+def test_rows_with_no_answer_are_rejected():
+    """A row whose answers are all blank or unreadable is rejected whole; an all-N/A row is a used answer."""
     result = load(NO_RATING)
     rep = result.report
-    assert (rep.rows_read, rep.rows_used, rep.rows_rejected) == (5, 2, 3)
+    assert (rep.rows_read, rep.rows_used, rep.rows_rejected) == (5, 3, 2)
     whole = {r["row"]: r["reason"] for r in rep.rejected_records() if r["column"] == ROW}
-    assert set(whole) == {3, 4, 5}
-    assert all(reason.startswith("no rating in any skill area") for reason in whole.values())
+    assert set(whole) == {4, 5}
+    assert all(reason.startswith("no answer in any skill area") for reason in whole.values())
     assert {(r["row"], r["value"]) for r in rep.rejected_records() if r["column"] != ROW} == {(5, "9"), (5, "Excellent")}
-    assert set(result.ratings["name"]) == {"Ann", "Ed"}
+    assert set(result.ratings["name"]) == {"Ann", "Bo", "Ed"}
+    assert rep.respondents == 2  # Bo answered, but rated nothing
+    bo = result.ratings[result.ratings["name"] == "Bo"]
+    assert bo["rating"].isna().all() and set(bo["status"]) == {"not applicable"}
     assert rep.respondents == 2
     # Leadership and Vision: Ann 3 -> n 1, mean 3; IT Management: Ann 4, Ed 2 -> n 2, mean 3
     assert_figures(result, {"leadership-vision": (1, 3.0), "it-management": (2, 3.0)})

@@ -2,14 +2,17 @@
 
 The tidy frame has one row per respondent x skill area:
 
-    respondent  str     stable key (email, respondent id, or the source row)
-    name, email, role, group   str ("" when the file does not say)
-    role_id     str     the matched target role profile ("" when none)
-    area_id     str     skill-area id of the framework
-    rating      Int64   the level, <NA> when missing
-    status      str     rated / not applicable / blank / invalid
-    row         int     the source row (as a spreadsheet numbers it)
-    column      str     the source column
+    respondent  stable key (email, respondent id, or the source row)
+    name, email, role, group   "" when the file does not say
+    role_id     the matched target role profile ("" when none)
+    area_id     skill-area id of the framework (categories: every area, in framework order)
+    rating      Int64: the level, <NA> when missing
+    status      rated / not applicable / blank / invalid (an invalid answer is also listed in the report)
+    row         int: the source row (as a spreadsheet numbers it)
+    column      the source column
+
+Text columns are categoricals: a 100,000-person survey is a million rows that share a few thousand
+distinct strings.
 
 Every data row is either used (it gave at least one rating) or rejected with a reason; every
 unreadable answer is listed with its row, column, value and reason. read = used + rejected.
@@ -19,6 +22,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+import numpy as np
 import pandas as pd
 
 from framework.definitions import Framework
@@ -26,9 +30,20 @@ from framework.importer.columns import AREA, IDENTITY, UNMAPPED, AreaMatcher, Co
 from framework.importer.errors import SurveyFileError
 from framework.importer.sources import pick_format
 from framework.importer.table import RawTable, read_table
-from framework.scales import BLANK, INVALID, NOT_APPLICABLE, RATED, Scale, ScaleChoice, detect_scale, get_scale
+from framework.scales import (
+    BLANK,
+    INVALID,
+    NOT_APPLICABLE,
+    RATED,
+    STATUSES,
+    Scale,
+    ScaleChoice,
+    detect_scale_counts,
+    get_scale,
+)
 from framework.targets import TargetSet, default_targets
 
+_CODE = {s: i for i, s in enumerate(STATUSES)}
 TIDY_COLUMNS = ["respondent", "name", "email", "role", "role_id", "group", "area_id", "rating", "status", "row", "column"]
 REJECTED_COLUMNS = ["row", "column", "value", "reason"]
 ROW = "(whole row)"
@@ -110,7 +125,9 @@ def read_survey(
 
     if area_cols:
         layout = "wide"
-        cells, people = _wide_cells(frame, area_cols, ident)
+        order = {a: i for i, a in enumerate(framework.area_ids)}
+        area_cols = dict(sorted(area_cols.items(), key=lambda kv: order[kv[1]]))
+        people = _identity(frame, ident)
     elif "area_name" in ident and "rating" in ident:
         layout = "long"
         cells, people, pre_rejected = _long_cells(frame, ident, framework)
@@ -121,37 +138,20 @@ def read_survey(
             f"(for example {names}), or use the long layout with 'Skill area' and 'Rating' columns."
         )
 
-    choice = detect_scale(cells["raw"]) if scale == "auto" else ScaleChoice(
-        scale if isinstance(scale, Scale) else get_scale(scale), "chosen by the user"
-    )
+    if scale == "auto":
+        counts = (cells["raw"].value_counts() if layout == "long"
+                  else pd.concat([frame[c].value_counts() for c in area_cols]).groupby(level=0).sum())
+        choice = detect_scale_counts(counts)
+    else:
+        choice = ScaleChoice(scale if isinstance(scale, Scale) else get_scale(scale), "chosen by the user")
     sc = choice.scale
     if choice.ambiguous:
         warnings.append(f"Scale: {choice.reason}.")
-    parsed = sc.parse(cells["raw"])
-    cells = pd.concat([cells, parsed], axis=1)
-
-    invalid = cells[cells["status"].eq(INVALID)]
-    cell_rejects = pd.DataFrame({
-        "row": invalid["row"], "column": invalid["column"], "value": invalid["raw"], "reason": invalid["reason"],
-    })
+    tg = targets or default_targets()
     if layout == "wide":
-        rated_rows = set(cells.loc[cells["status"].eq(RATED), "row"].tolist())
-        row_rejects = [(int(r), ROW, "", "no rating in any skill area (every answer blank, N/A or unreadable)")
-                       for r in frame.index if r not in rated_rows]
-        people, superseded = _dedupe_people(people.loc[people.index.isin(rated_rows)])
-        used_rows = people.index
+        tidy, cell_rejects, row_rejects, used = _wide(frame, area_cols, people, sc, framework, tg)
     else:
-        # a row is one answer: readable ratings and N/A are used, blank and unreadable ones rejected
-        status = cells.set_index("row")["status"]
-        row_rejects = list(pre_rejected)
-        row_rejects += [(int(r), ROW, "", "the rating cannot be read (see the cell)") for r in status.index[status.eq(INVALID)]]
-        row_rejects += [(int(r), ROW, "", "the rating is blank") for r in status.index[status.eq(BLANK)]]
-        ok = cells[cells["status"].isin([RATED, NOT_APPLICABLE])]
-        ok, superseded = _dedupe_answers(ok, people)
-        cells = ok
-        used_rows = pd.Index(ok["row"].unique())
-        people = people.loc[used_rows]
-    row_rejects += superseded
+        tidy, cell_rejects, row_rejects, used = _long(cells, people, pre_rejected, sc, framework, tg)
     row_rejects += [(int(r), ROW, "", why) for r, why in prepared.dropped]
     rejected = pd.concat(
         [cell_rejects, pd.DataFrame(row_rejects, columns=REJECTED_COLUMNS)], ignore_index=True
@@ -159,8 +159,6 @@ def read_survey(
     rejected = rejected.assign(_whole=rejected["column"].ne(ROW)).sort_values(["row", "_whole"], kind="stable")
     rejected = rejected.drop(columns="_whole").reset_index(drop=True)
     rejected_rows = set(rejected.loc[rejected["column"].eq(ROW), "row"].tolist())
-
-    tidy = _tidy(cells, people, layout, framework, targets or default_targets())
 
     present = set(tidy["area_id"].unique().tolist())
     missing_areas = [a.name for a in framework.areas if a.id not in present]
@@ -182,14 +180,14 @@ def read_survey(
         scale_id=sc.id,
         scale_reason=choice.reason,
         rows_read=len(frame) + len(prepared.dropped),
-        rows_used=len(used_rows),
+        rows_used=used,
         rows_rejected=len(rejected_rows),
         blank_rows=len(blank_rows),
         respondents=int(tidy.loc[tidy["status"].eq(RATED), "respondent"].nunique()),
         cells_rated=int(status_counts.get(RATED, 0)),
         cells_not_applicable=int(status_counts.get(NOT_APPLICABLE, 0)),
         cells_blank=int(status_counts.get(BLANK, 0)),
-        cells_invalid=len(invalid),
+        cells_invalid=len(cell_rejects),
         mapping=mapping,
         rejected=rejected,
         warnings=warnings,
@@ -220,7 +218,10 @@ def _identity(frame: pd.DataFrame, ident: dict[str, str]) -> pd.DataFrame:
     rid = col("respondent_id")
     rows = pd.Series(frame.index, index=frame.index).astype("string")
     key = ("email:" + email.str.lower()).where(valid_email, ("id:" + rid).where(rid.ne(""), "row:" + rows))
-    stamp = parse_timestamps(col("timestamp"))
+    repeated = key.duplicated(keep=False) & ~key.str.startswith("row:")
+    stamp = pd.Series(pd.NaT, index=frame.index, dtype="datetime64[ns]")
+    if repeated.any():  # only needed to decide which of a person's responses is the latest
+        stamp[repeated] = parse_timestamps(col("timestamp")[repeated])
     return pd.DataFrame({
         "respondent": key, "name": name, "email": email, "role": col("role"), "group": col("group"),
         "timestamp": stamp, "has_email": valid_email,
@@ -253,13 +254,50 @@ def parse_timestamps(text: pd.Series) -> pd.Series:
     return out
 
 
-def _wide_cells(frame, area_cols, ident):
-    people = _identity(frame, ident)
-    part = frame[list(area_cols)]
-    long = part.rename_axis("row").reset_index().melt(id_vars="row", var_name="column", value_name="raw")
-    long["area_id"] = long["column"].map(area_cols).astype("string")
-    long["row"] = long["row"].astype("int64")
-    return long, people
+def _wide(frame, area_cols, people, sc: Scale, framework: Framework, targets: TargetSet):
+    """A column per skill area: parse column by column, decide rows, then build the tidy frame with
+    integer takes on categorical codes (no per-cell Python, no string copies per cell)."""
+    cols = list(area_cols)
+    rating, status, reason, reasons = sc.parse_block([frame[c] for c in cols])
+    answered = ((status == _CODE[RATED]) | (status == _CODE[NOT_APPLICABLE])).any(axis=1)
+    rows = frame.index.to_numpy()
+    row_rejects = [(int(r), ROW, "", "no answer in any skill area (every answer blank or unreadable)")
+                   for r in rows[~answered]]
+    kept, superseded = _dedupe_people(people.loc[answered])
+    row_rejects += superseded
+    cell_rejects = []
+    reasons = np.asarray(reasons, dtype=object)
+    for j, c in enumerate(cols):
+        bad = status[:, j] == _CODE[INVALID]
+        if bad.any():
+            cell_rejects.append(pd.DataFrame({
+                "row": rows[bad], "column": c, "value": frame[c].to_numpy()[bad], "reason": reasons[reason[bad, j]],
+            }))
+    cell_rejects = pd.concat(cell_rejects, ignore_index=True) if cell_rejects else pd.DataFrame(columns=REJECTED_COLUMNS)
+
+    pos = frame.index.get_indexer(kept.index)
+    n_people, n_areas = len(pos), len(cols)
+    area_pos = np.array([framework.area_ids.index(area_cols[c]) for c in cols])
+    tidy = pd.DataFrame({
+        **_repeat_people(kept, n_areas, targets),
+        "area_id": pd.Categorical.from_codes(np.tile(area_pos, n_people), categories=framework.area_ids),
+        "rating": pd.array(rating[pos].ravel(), dtype="Float64").astype("Int64"),
+        "status": pd.Categorical.from_codes(status[pos].ravel(), categories=STATUSES),
+        "row": np.repeat(kept.index.to_numpy(dtype="int64"), n_areas),
+        "column": pd.Categorical.from_codes(np.tile(np.arange(n_areas), n_people), categories=cols),
+    })
+    return tidy[TIDY_COLUMNS], cell_rejects, row_rejects, n_people
+
+
+def _repeat_people(people: pd.DataFrame, times: int, targets: TargetSet) -> dict[str, pd.Categorical]:
+    """Identity columns as categoricals, each person's value repeated ``times`` (once per area)."""
+    out = {}
+    fields = {f: people[f] for f in ("respondent", "name", "email", "role", "group")}
+    fields["role_id"] = targets.match_roles(people["role"])
+    for name, values in fields.items():
+        codes, uniques = pd.factorize(values.astype("string").fillna(""))
+        out[name] = pd.Categorical.from_codes(np.repeat(codes, times), categories=pd.Index(uniques, dtype="string"))
+    return out
 
 
 def _long_cells(frame, ident, framework):
@@ -309,31 +347,47 @@ def _dedupe_answers(cells: pd.DataFrame, people: pd.DataFrame) -> tuple[pd.DataF
     return cells.drop(index=losers.index), out
 
 
-def _tidy(cells, people, layout, framework, targets):
-    cells = cells[cells["row"].isin(people.index)]
+def _long(cells, people, pre_rejected, sc: Scale, framework: Framework, targets: TargetSet):
+    """A row per person and area: each row is one answer. Readable ratings and N/A are used;
+    blank and unreadable ones are rejected; a later answer for the same person and area wins."""
+    parsed = sc.parse(cells["raw"])
+    cells = pd.concat([cells, parsed], axis=1)
+    invalid = cells[cells["status"].eq(INVALID)]
+    cell_rejects = pd.DataFrame({
+        "row": invalid["row"], "column": invalid["column"], "value": invalid["raw"], "reason": invalid["reason"],
+    })
+    status = cells.set_index("row")["status"]
+    row_rejects = list(pre_rejected)
+    row_rejects += [(int(r), ROW, "", "the rating cannot be read (see the cell)") for r in status.index[status.eq(INVALID)]]
+    row_rejects += [(int(r), ROW, "", "the rating is blank") for r in status.index[status.eq(BLANK)]]
+    ok = cells[cells["status"].isin([RATED, NOT_APPLICABLE])]
+    ok, superseded = _dedupe_answers(ok, people)
+    row_rejects += superseded
+    used = int(ok["row"].nunique())
+
     meta = people.drop(columns=["timestamp", "has_email"])
-    tidy = cells.join(meta, on="row")
-    if layout == "long":
-        persons = tidy.groupby("respondent", sort=False).agg(
-            name=("name", _first_filled), email=("email", _first_filled),
-            role=("role", _first_filled), group=("group", _first_filled), row=("row", "min"),
-        )
-        areas = [a for a in framework.area_ids if a in set(tidy["area_id"])]
-        grid = pd.MultiIndex.from_product([persons.index, areas], names=["respondent", "area_id"]).to_frame(index=False)
-        tidy = grid.merge(tidy.drop(columns=["name", "email", "role", "group"]), on=["respondent", "area_id"], how="left")
-        tidy = tidy.join(persons.drop(columns="row"), on="respondent")
-        tidy["row"] = tidy["row"].fillna(tidy["respondent"].map(persons["row"])).astype("int64")
-        tidy["status"] = tidy["status"].fillna(BLANK)
-        tidy["column"] = tidy["column"].fillna("")
+    tidy = ok.drop(columns=["raw", "reason"]).join(meta, on="row")
+    persons = tidy.groupby("respondent", sort=False).agg(
+        name=("name", _first_filled), email=("email", _first_filled),
+        role=("role", _first_filled), group=("group", _first_filled), row=("row", "min"),
+    )
+    present = set(tidy["area_id"].unique().tolist())
+    areas = [a for a in framework.area_ids if a in present]
+    grid = pd.MultiIndex.from_product([persons.index, areas], names=["respondent", "area_id"]).to_frame(index=False)
+    tidy = grid.merge(tidy.drop(columns=["name", "email", "role", "group"]), on=["respondent", "area_id"], how="left")
+    tidy = tidy.join(persons.drop(columns="row"), on="respondent")
+    tidy["row"] = tidy["row"].fillna(tidy["respondent"].map(persons["row"])).astype("int64")
+    tidy["status"] = pd.Categorical(tidy["status"].astype("object").fillna(BLANK), categories=STATUSES)
+    tidy["column"] = tidy["column"].fillna("")
     tidy["role_id"] = targets.match_roles(tidy["role"])
     order = {a: i for i, a in enumerate(framework.area_ids)}
     tidy = tidy.assign(_o=tidy["area_id"].map(order)).sort_values(["row", "_o"], kind="stable")
     tidy = tidy[TIDY_COLUMNS].reset_index(drop=True)
-    return tidy.astype({
-        "respondent": "string", "name": "string", "email": "string", "role": "string", "role_id": "string",
-        "group": "string", "area_id": "string", "rating": "Int64", "status": "string", "row": "int64",
-        "column": "string",
-    })
+    tidy["area_id"] = pd.Categorical(tidy["area_id"].astype("string"), categories=framework.area_ids)
+    for col in ("respondent", "name", "email", "role", "role_id", "group", "column"):
+        tidy[col] = tidy[col].astype("string").fillna("").astype("category")
+    tidy["rating"] = tidy["rating"].astype("Int64")
+    return tidy, cell_rejects, row_rejects, used
 
 
 def _first_filled(s: pd.Series) -> str:
