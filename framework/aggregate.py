@@ -171,13 +171,19 @@ def category_summary(
     """One row per category: statistics over each person's mean across the category's areas.
 
     ``n`` counts people with at least one rating in the category; a person is at target when their
-    category mean reaches the mean of the category's area targets.
+    category mean reaches the mean of the category's area targets. In anonymous results an area
+    that is itself hidden (1 to k − 1 ratings) is left out, so its ratings cannot be recovered by
+    comparing category figures.
     """
     k = check_min_group_size(min_group_size)
     data = with_targets(tidy, framework, scale, targets)
-    data["category_id"] = data["area_id"].map({a.id: a.category for a in framework.areas})
+    data["category_id"] = data["area_id"].map({a.id: a.category for a in framework.areas}).astype("string")
     rated = data[data["status"].eq(RATED)]
-    person = rated.groupby(["category_id", "respondent"], sort=False)["rating"].mean().rename("pmean").reset_index()
+    if k:
+        per_area = rated.groupby("area_id", observed=True).size()
+        hidden = per_area[(per_area > 0) & (per_area < k)].index
+        rated = rated[~rated["area_id"].isin(hidden)]
+    person = rated.groupby(["category_id", "respondent"], sort=False, observed=True)["rating"].mean().rename("pmean").reset_index()
     area_t = pd.Series({a.id: targets.area_target(a.id, scale) for a in framework.areas}, dtype="float64")
     cat_t = area_t.groupby(pd.Series({a.id: a.category for a in framework.areas})).mean()
     g = person.groupby("category_id")["pmean"]

@@ -341,7 +341,8 @@ def test_unknown_breakdown_is_refused():
 
 def test_category_summary_by_hand():
     """Category figures are statistics over each person's mean across the category's rated areas."""
-    cats = category_summary(tidy(TEAM), FW, SCALE, TARGETS, min_group_size=5)
+    # named view: Business Management (4 ratings) would be hidden, and left out, in anonymous results
+    cats = category_summary(tidy(TEAM), FW, SCALE, TARGETS, min_group_size=None)
     assert cats.index.tolist() == ["leadership-vision", "educational-environment", "managing-technology"]
     assert cats["areas"].tolist() == [3, 2, 5]
     # Leadership & Vision (LV, SP, EP): Ann (4+2+3)/3, Bea (3+2+3)/3, Cal (2+3)/2 (SP blank),
@@ -402,3 +403,19 @@ def test_headline_counts():
     assert h["spof_areas"] == 2  # Data Management, Data Privacy and Security
     assert h["nobody_areas"] == 1  # Strategic Planning
     assert h["suppressed_areas"] == 1  # Business Management
+
+
+def test_category_figures_leave_out_hidden_areas():
+    """A hidden area (1 to k−1 ratings) does not feed its category's anonymous figures."""
+    csv = (
+        "Name,Email,Business Management,Data Management\n"
+        "A,a@x.org,4,1\nB,b@x.org,,1\nC,c@x.org,,1\nD,d@x.org,,1\nE,e@x.org,,1\n"
+    ).encode()
+    res = read_survey(csv, "c.csv", FW)
+    cats = category_summary(res.ratings, FW, res.scale, TARGETS, 5).set_index("category")
+    managing = cats.loc["Managing Technology & Support Resources"]
+    # Business Management has 1 rating (hidden); the category rests on Data Management alone: mean 1
+    assert managing["mean"] == pytest.approx(1.0)
+    named = category_summary(res.ratings, FW, res.scale, TARGETS, None).set_index("category")
+    # named view keeps it: A's category mean is (4+1)/2 = 2.5, the others 1 -> (2.5+4)/5 = 1.3
+    assert named.loc["Managing Technology & Support Resources", "mean"] == pytest.approx(1.3)
