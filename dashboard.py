@@ -37,7 +37,9 @@ with st.sidebar:
         "Data source",
         options,
         key=K_SOURCE,
-        format_func=lambda s: "Sample district" if s == SOURCE_SAMPLE else f"Uploaded: {upload['name']}",
+        format_func=lambda s: "Sample district" if s == SOURCE_SAMPLE else "Uploaded: " + ", ".join(
+            f["name"] for f in upload["files"]
+        ),
         help="Upload your own survey export on the Upload survey page. It stays in this browser session only.",
     )
     frameworks = builtin_frameworks()

@@ -12,9 +12,12 @@ import pandas as pd
 import streamlit as st
 
 from framework.aggregate import DEFAULT_MIN_GROUP_SIZE, area_summary, respondent_count
+from framework.combine import Combined, ScaleMismatchError, combine
 from framework.definitions import DEFAULT_FRAMEWORK_ID, Framework, builtin_frameworks, get_framework
-from framework.importer import ImportResult, read_survey
+from framework.importer import ImportResult, SurveyFileError, read_survey
+from framework.mapping import MappingProfile, load_profiles, profiles_dir
 from framework.sample import SAMPLE_PATH
+from framework.scales import Scale, get_scale
 from framework.targets import TargetSet, default_targets
 
 SOURCE_SAMPLE, SOURCE_UPLOAD = "sample", "upload"
@@ -26,15 +29,41 @@ def sample_bytes() -> bytes:
     return SAMPLE_PATH.read_bytes()
 
 
+def profiles_key() -> tuple:
+    """Changes whenever a mapping profile is saved or deleted (file names and modification times)."""
+    d = profiles_dir()
+    return tuple(sorted((p.name, p.stat().st_mtime_ns) for p in d.glob("*.json"))) if d.is_dir() else ()
+
+
+@st.cache_data(show_spinner=False, max_entries=4)
+def mapping_profiles(key: tuple) -> tuple[list[MappingProfile], list[str]]:
+    return load_profiles()
+
+
 @st.cache_data(show_spinner="Reading the survey…", max_entries=16)
-def load_survey(data: bytes, filename: str, framework_id: str, scale: str) -> ImportResult:
-    """Import once per (file, framework, scale); a SurveyFileError is raised again on each call."""
-    return read_survey(data, filename, get_framework(framework_id), scale=scale, targets=default_targets())
+def load_survey(data: bytes, filename: str, framework_id: str, scale: str, overrides: tuple | None = None,
+                profiles: tuple = ()) -> ImportResult:
+    """Import once per (file, framework, scale, mapping); a SurveyFileError is raised again on each call."""
+    found, _ = mapping_profiles(profiles)
+    return read_survey(data, filename, get_framework(framework_id), scale=scale, targets=default_targets(),
+                       overrides=dict(overrides) if overrides is not None else None, profiles=found)
+
+
+def upload_results(upload: dict, framework_id: str) -> Combined:
+    """The session's uploaded files read and combined (raises SurveyFileError or ScaleMismatchError)."""
+    key = profiles_key()
+    results = [
+        load_survey(f["bytes"], f["name"], framework_id, upload["scale"],
+                    tuple(sorted(f["overrides"].items())) if f.get("overrides") is not None else None, key)
+        for f in upload["files"]
+    ]
+    rescale_to = get_scale(upload["rescale_to"]) if upload.get("rescale_to") else None
+    return combine(results, rescale_to)
 
 
 @st.cache_data(show_spinner=False, max_entries=32)
-def summarize_areas(_result: ImportResult, key: tuple, min_group_size: int) -> pd.DataFrame:
-    return area_summary(_result.ratings, _result.framework, _result.scale, default_targets(), min_group_size)
+def summarize_areas(_ratings: pd.DataFrame, key: tuple, framework_id: str, scale_id: str, min_group_size: int) -> pd.DataFrame:
+    return area_summary(_ratings, get_framework(framework_id), get_scale(scale_id), default_targets(), min_group_size)
 
 
 def init_state() -> None:
@@ -46,14 +75,22 @@ def init_state() -> None:
 
 @dataclass
 class Dataset:
-    result: ImportResult
-    label: str  # "Sample district" or the uploaded file's name
+    data: Combined
+    label: str  # "Sample district" or the uploaded file names
     key: tuple  # identifies the data for caching derived frames
     min_group_size: int
 
     @property
+    def ratings(self) -> pd.DataFrame:
+        return self.data.ratings
+
+    @property
     def framework(self) -> Framework:
-        return self.result.framework
+        return self.data.framework
+
+    @property
+    def scale(self) -> Scale:
+        return self.data.scale
 
     @property
     def targets(self) -> TargetSet:
@@ -61,10 +98,10 @@ class Dataset:
 
     @property
     def respondents(self) -> int:
-        return respondent_count(self.result.ratings)
+        return respondent_count(self.ratings)
 
     def areas(self) -> pd.DataFrame:
-        return summarize_areas(self.result, self.key, self.min_group_size)
+        return summarize_areas(self.ratings, self.key, self.framework.id, self.scale.id, self.min_group_size)
 
 
 def current_dataset() -> Dataset:
@@ -75,12 +112,16 @@ def current_dataset() -> Dataset:
     k = int(st.session_state.get(K_MIN_GROUP, DEFAULT_MIN_GROUP_SIZE))
     upload = st.session_state.get(K_UPLOAD)
     if st.session_state.get(K_SOURCE) == SOURCE_UPLOAD and upload and upload.get("ok"):
-        scale = upload.get("scale", "auto")
-        result = load_survey(upload["bytes"], upload["name"], fw_id, scale)
-        return Dataset(result, upload["name"], (upload["digest"], fw_id, scale), k)
-    data = sample_bytes()
-    result = load_survey(data, SAMPLE_PATH.name, fw_id, "auto")
-    return Dataset(result, "Sample district", ("sample", fw_id), k)
+        try:
+            data = upload_results(upload, fw_id)
+        except (SurveyFileError, ScaleMismatchError):  # e.g. the framework changed and a file no longer fits
+            pass
+        else:
+            files = tuple((f["digest"], tuple(sorted((f.get("overrides") or {}).items()))) for f in upload["files"])
+            key = (files, fw_id, upload["scale"], upload.get("rescale_to"), profiles_key())
+            return Dataset(data, data.label, key, k)
+    result = load_survey(sample_bytes(), SAMPLE_PATH.name, fw_id, "auto")
+    return Dataset(combine([result]), "Sample district", ("sample", fw_id), k)
 
 
 def privacy_caption(k: int) -> str:

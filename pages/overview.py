@@ -7,7 +7,7 @@ from framework.figures import area_table, gap_figure, radar_figure
 from pages._shared import chart_caption, current_dataset
 
 data = current_dataset()
-fw, scale, k = data.framework, data.result.scale, data.min_group_size
+fw, scale, k = data.framework, data.scale, data.min_group_size
 areas = data.areas()
 n = data.respondents
 h = headline(areas, n)

@@ -1,22 +1,47 @@
-"""Upload: read a survey export, show the import report, and use the data for this browser session."""
+"""Upload: read survey exports, show the import report, correct the column mapping, and use the
+data for this browser session."""
 
 import hashlib
 
 import pandas as pd
 import streamlit as st
 
-from framework.importer import SurveyFileError
-from framework.importer.columns import AREA, IDENTITY, IDENTITY_FIELDS
-from pages._shared import K_FRAMEWORK, K_SOURCE, K_UPLOAD, SOURCE_SAMPLE, SOURCE_UPLOAD, load_survey
+from framework.combine import ScaleMismatchError
+from framework.definitions import DEFAULT_FRAMEWORK_ID, get_framework
+from framework.exports import to_csv_bytes
+from framework.importer import ImportResult, SurveyFileError
+from framework.mapping import (
+    MappingProfile,
+    MappingProfileError,
+    choice_labels,
+    delete_profile,
+    label_for,
+    mapping_from_edits,
+    save_profile,
+)
+from framework.scales import builtin_scales
+from framework.targets import default_targets
+from framework.template import question_wording, template_csv, template_xlsx
+from pages._shared import (
+    K_FRAMEWORK,
+    K_SOURCE,
+    K_UPLOAD,
+    SOURCE_SAMPLE,
+    SOURCE_UPLOAD,
+    mapping_profiles,
+    profiles_key,
+    upload_results,
+)
 
-SCALES = {"auto": "Detect from the answers", "1-4": "Proficiency 1–4", "1-5": "Agreement 1–5"}
+SCALES = {"auto": "Detect from the answers"} | {s.id: s.name for s in builtin_scales().values()}
 
 
-def _check(upload: dict) -> None:
-    """Import (cached) and choose the data source accordingly; runs in callbacks, before the sidebar."""
+# ---- callbacks: they run before the script, so they may choose the sidebar's data source -------
+def _check() -> None:
+    upload = st.session_state[K_UPLOAD]
     try:
-        load_survey(upload["bytes"], upload["name"], st.session_state[K_FRAMEWORK], upload["scale"])
-    except SurveyFileError:
+        upload_results(upload, st.session_state.get(K_FRAMEWORK, DEFAULT_FRAMEWORK_ID))
+    except (SurveyFileError, ScaleMismatchError):
         upload["ok"] = False
         st.session_state[K_SOURCE] = SOURCE_SAMPLE
     else:
@@ -25,94 +50,179 @@ def _check(upload: dict) -> None:
 
 
 def _take_upload() -> None:
-    """on_change of the uploader: keep the file's bytes in the session and use it from now on."""
-    f = st.session_state.get("uploader")
-    if f is None:
+    files = st.session_state.get("uploader") or []
+    if not files:
         return
-    data = f.getvalue()
-    upload = {"name": f.name, "bytes": data, "digest": hashlib.sha256(data).hexdigest(), "scale": "auto"}
-    st.session_state[K_UPLOAD] = upload
-    _check(upload)
+    st.session_state[K_UPLOAD] = {
+        "files": [
+            {"name": f.name, "bytes": f.getvalue(), "digest": hashlib.sha256(f.getvalue()).hexdigest(), "overrides": None}
+            for f in files
+        ],
+        "scale": "auto",
+        "rescale_to": None,
+    }
+    _check()
 
 
 def _take_scale() -> None:
-    upload = st.session_state[K_UPLOAD]
-    upload["scale"] = st.session_state["scale_choice"]
-    _check(upload)
+    st.session_state[K_UPLOAD]["scale"] = st.session_state["scale_choice"]
+    _check()
 
 
-st.title("Upload a survey export")
+def _take_rescale() -> None:
+    choice = st.session_state["rescale_choice"]
+    st.session_state[K_UPLOAD]["rescale_to"] = None if choice == "none" else choice
+    _check()
+
+
+def _apply_mapping(i: int, result: ImportResult) -> None:
+    edits = st.session_state.get(f"mapping-editor-{i}", {}).get("edited_rows", {})
+    st.session_state[K_UPLOAD]["files"][i]["overrides"] = mapping_from_edits(
+        result.report.mapping, edits, result.framework
+    )
+    _check()
+
+
+def _reset_mapping(i: int) -> None:
+    st.session_state[K_UPLOAD]["files"][i]["overrides"] = None
+    _check()
+
+
+def _save_profile(i: int, result: ImportResult) -> None:
+    name = st.session_state.get(f"profile-name-{i}", "").strip()
+    fw = result.framework
+    mapping = mapping_from_edits(result.report.mapping, {}, fw)
+    try:
+        path = save_profile(MappingProfile(name, fw.id, tuple(mapping), mapping))
+    except (MappingProfileError, OSError) as exc:
+        st.session_state["flash"] = ("error", f"The mapping profile was not saved: {exc}.")
+    else:
+        st.session_state["flash"] = ("success", f"Saved the mapping profile {name!r} ({path.name}). "
+                                     "The next upload of this form will be read the same way.")
+
+
+# ---- page ---------------------------------------------------------------------------------------
+st.title("Upload survey exports")
 st.markdown(
-    "Upload the CSV or Excel file your survey tool exported (Google Forms, Microsoft Forms, SurveyMonkey, "
+    "Upload the CSV or Excel files your survey tool exported (Google Forms, Microsoft Forms, SurveyMonkey, "
     "Qualtrics, or a sheet you made): one row per staff member with a column per skill area, or one row per "
-    "staff member and skill area. The file stays in this browser session; nothing is stored."
+    "staff member and skill area. Several files (say, one per department) are read as one team. "
+    "The files stay in this browser session; nothing is stored."
 )
-st.file_uploader("Survey file", type=["csv", "xlsx", "tsv", "txt"], key="uploader", on_change=_take_upload)
+st.file_uploader("Survey files", type=["csv", "xlsx", "tsv", "txt"], key="uploader", on_change=_take_upload,
+                 accept_multiple_files=True)
+
+if flash := st.session_state.pop("flash", None):
+    getattr(st, flash[0])(flash[1])
 
 upload = st.session_state.get(K_UPLOAD)
-if not upload:
-    st.info("No file uploaded yet. The dashboard is showing the sample district.")
-    st.stop()
+fw_id = st.session_state.get(K_FRAMEWORK, DEFAULT_FRAMEWORK_ID)
+if upload:
+    st.session_state["scale_choice"] = upload["scale"]
+    st.selectbox("Rating scale", list(SCALES), key="scale_choice", format_func=SCALES.get, on_change=_take_scale,
+                 help="Detected from the answers (labels first, then the range of numbers) unless you choose one.")
+    try:
+        combined = upload_results(upload, fw_id)
+    except SurveyFileError as exc:
+        st.error(f"{exc} The dashboard keeps showing the sample district.")
+        combined = None
+    except ScaleMismatchError as exc:
+        st.error(str(exc))
+        combined = None
+        st.session_state["rescale_choice"] = upload.get("rescale_to") or "none"
+        st.selectbox("Rescale every file to", ["none", *builtin_scales()], key="rescale_choice",
+                     format_func=lambda s: "Do not combine" if s == "none" else builtin_scales()[s].name,
+                     on_change=_take_rescale)
 
-st.session_state["scale_choice"] = upload["scale"]
-st.selectbox(
-    "Rating scale",
-    list(SCALES),
-    key="scale_choice",
-    format_func=SCALES.get,
-    on_change=_take_scale,
-    help="Detected from the answers unless you choose one.",
-)
+    if combined is not None:
+        if upload.get("rescale_to") or combined.rescaled:
+            st.session_state["rescale_choice"] = upload.get("rescale_to") or "none"
+            st.selectbox("Rescale every file to", ["none", *builtin_scales()], key="rescale_choice",
+                         format_func=lambda s: "Do not combine" if s == "none" else builtin_scales()[s].name,
+                         on_change=_take_rescale)
+        n = combined.ratings.loc[combined.ratings["status"].eq("rated"), "respondent"].nunique()
+        st.success(f"Read {combined.label}: {n} respondents. The dashboard now shows "
+                   f"{'this file' if len(combined.results) == 1 else 'these files'} "
+                   "(switch back to the sample district in the sidebar).")
+        for note in combined.notes:
+            st.info(note)
 
-try:
-    result = load_survey(upload["bytes"], upload["name"], st.session_state[K_FRAMEWORK], upload["scale"])
-except SurveyFileError as exc:
-    st.error(f"{upload['name']} could not be used. {exc}")
-    st.stop()
+        for i, result in enumerate(combined.results):
+            rep = result.report
+            with st.container(border=True):
+                st.subheader(rep.filename)
+                c1, c2, c3, c4 = st.columns(4)
+                c1.metric("Rows read", rep.rows_read)
+                c2.metric("Rows used", rep.rows_used)
+                c3.metric("Rows rejected", rep.rows_rejected)
+                c4.metric("Respondents", rep.respondents)
+                st.caption(
+                    f"{rep.rows_read} read = {rep.rows_used} used + {rep.rows_rejected} rejected"
+                    + (f"; {rep.blank_rows} empty rows skipped" if rep.blank_rows else "")
+                    + f". Format: {rep.source_format}, {rep.file_kind}, {rep.layout} layout. "
+                    f"Scale: {result.scale.name} ({rep.scale_reason}). Answers: {rep.cells_rated} ratings, "
+                    f"{rep.cells_not_applicable} N/A, {rep.cells_blank} blank, {rep.cells_invalid} unreadable."
+                )
+                for w in rep.warnings:
+                    st.warning(w)
 
-rep = result.report
-st.success(
-    f"Read {upload['name']}: {rep.respondents} respondents. The dashboard now shows this file "
-    "(switch back to the sample district in the sidebar)."
-)
-c1, c2, c3, c4 = st.columns(4)
-c1.metric("Rows read", rep.rows_read, border=True)
-c2.metric("Rows used", rep.rows_used, border=True)
-c3.metric("Rows rejected", rep.rows_rejected, border=True)
-c4.metric("Respondents", rep.respondents, border=True)
-st.caption(
-    f"{rep.rows_read} read = {rep.rows_used} used + {rep.rows_rejected} rejected"
-    + (f"; {rep.blank_rows} empty rows skipped" if rep.blank_rows else "")
-    + f". Format: {rep.source_format}, {rep.file_kind}, {rep.layout} layout. "
-    f"Scale: {result.scale.name} ({rep.scale_reason}). Answers: {rep.cells_rated} ratings, "
-    f"{rep.cells_not_applicable} N/A, {rep.cells_blank} blank, {rep.cells_invalid} unreadable."
-)
+                st.markdown("**Rejected rows and cells**")
+                if rep.rejected.empty:
+                    st.markdown("Nothing was rejected.")
+                else:
+                    st.dataframe(rep.rejected.rename(columns=str.capitalize), hide_index=True,
+                                 column_config={"Reason": st.column_config.TextColumn(width="large")})
+                    st.download_button("Download the rejected rows (CSV)", to_csv_bytes(rep.rejected),
+                                       file_name=f"rejected-{rep.filename}.csv", mime="text/csv", key=f"rej-{i}")
 
-for w in rep.warnings:
-    st.warning(w)
-
-st.subheader("Rejected rows and cells")
-if rep.rejected.empty:
-    st.markdown("Nothing was rejected.")
+                st.markdown("**How the columns were read**: correct any line, then apply.")
+                fw = result.framework
+                options = choice_labels(fw)
+                table = pd.DataFrame([{
+                    "Column": m.column,
+                    "Read as": label_for(m, fw),
+                    "Confidence": round(100 * m.confidence) if m.kind != "unmapped" else None,
+                    "How": m.method,
+                } for m in rep.mapping])
+                with st.form(f"mapping-form-{i}", border=False):
+                    st.data_editor(
+                        table, key=f"mapping-editor-{i}", hide_index=True, disabled=["Column", "Confidence", "How"],
+                        height=min(36 * (len(table) + 1) + 4, 640),
+                        column_config={
+                            "Read as": st.column_config.SelectboxColumn(options=list(options), required=True,
+                                                                        width="large"),
+                            "Confidence": st.column_config.ProgressColumn(format="%d%%", min_value=0, max_value=100),
+                        },
+                    )
+                    st.form_submit_button("Apply these columns", on_click=_apply_mapping, args=(i, result))
+                left, right = st.columns([3, 1])
+                if upload["files"][i].get("overrides") is not None:
+                    right.button("Back to automatic matching", key=f"reset-{i}", on_click=_reset_mapping, args=(i,))
+                with left.popover("Save this mapping as a profile"):
+                    st.text_input("Profile name", key=f"profile-name-{i}", placeholder="e.g. Fall staff survey")
+                    st.button("Save", key=f"save-profile-{i}", on_click=_save_profile, args=(i, result))
 else:
-    st.dataframe(
-        rep.rejected.rename(columns=str.capitalize), hide_index=True, key="rejected-table",
-        column_config={"Value": st.column_config.TextColumn(), "Reason": st.column_config.TextColumn(width="large")},
-    )
+    st.info("No file uploaded yet. The dashboard is showing the sample district.")
 
-st.subheader("How the columns were read")
-fw = result.framework
-mapping = pd.DataFrame([
-    {
-        "Column": m.column,
-        "Read as": fw.area(m.target).name if m.kind == AREA else IDENTITY_FIELDS[m.target] if m.kind == IDENTITY else "not used",
-        "Kind": {"area": "skill area", "identity": "who", "unmapped": "—"}[m.kind],
-        "Confidence": m.confidence if m.kind != "unmapped" else None,
-        "How": m.method,
-    }
-    for m in rep.mapping
-])
-st.dataframe(
-    mapping, hide_index=True, key="mapping-table", height=min(36 * (len(mapping) + 1) + 4, 800),
-    column_config={"Confidence": st.column_config.ProgressColumn(format="percent", min_value=0.0, max_value=1.0)},
-)
+st.divider()
+st.subheader("Make next year's survey map by itself")
+fw = get_framework(fw_id)
+proficiency = builtin_scales()["1-4"]
+c1, c2, c3 = st.columns(3)
+c1.download_button("Template (CSV)", template_csv(fw), file_name="survey-template.csv", mime="text/csv")
+c2.download_button("Template (Excel, with dropdowns)", template_xlsx(fw, proficiency, default_targets()),
+                   file_name="survey-template.xlsx",
+                   mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+c3.download_button("Question wording for Google / Microsoft Forms",
+                   question_wording(fw, proficiency, default_targets()), file_name="survey-wording.txt",
+                   mime="text/plain")
+
+profiles, problems = mapping_profiles(profiles_key())
+if profiles or problems:
+    with st.expander(f"Saved mapping profiles ({len(profiles)})"):
+        for p in profiles:
+            a, b = st.columns([4, 1])
+            a.markdown(f"**{p.name}**: {len(p.columns)} columns, {p.framework_id}")
+            b.button("Delete", key=f"del-{p.name}", on_click=delete_profile, args=(p.name,))
+        for msg in problems:
+            st.warning(msg)

@@ -132,3 +132,55 @@ def test_min_group_size_cannot_go_below_three(app):
     app.run()
     box = app.number_input(key="min_group_size")
     assert box.min == 3 and box.value == 5
+
+
+SAME_B = b"Name,Email,Role,School,Leadership and Vision\nG Seven,g@x.org,CTO,HQ,4\nH Eight,h@x.org,CTO,HQ,2\n"
+FIVE_B = b"Name,Email,Leadership and Vision\nG Seven,g@x.org,Strongly agree\nH Eight,h@x.org,5\nI Nine,i@x.org,2\n"
+
+
+def test_two_files_on_one_scale_are_one_team(app):
+    """Uploading two files reads both; the overview counts everyone once."""
+    app.run()
+    app.switch_page("pages/upload.py").run()
+    app.file_uploader(key="uploader").set_value([("a.csv", SMALL, "text/csv"), ("b.csv", SAME_B, "text/csv")]).run()
+    assert not app.exception
+    assert [m.value for m in app.metric if m.label == "Rows read"] == ["6", "2"]
+    app.switch_page("pages/overview.py").run()
+    assert metric(app, "Respondents") == "8"
+    lv = app.dataframe[0].value.set_index("Skill area").loc["Leadership and Vision"]
+    assert lv["Mean"] == pytest.approx((4 + 2 + 3 + 1 + 2 + 3 + 4 + 2) / 8)
+
+
+def test_files_on_two_scales_need_an_explicit_rescale(app):
+    """A 1–4 and a 1–5 file are refused until a rescale is chosen, which is then shown."""
+    app.run()
+    app.switch_page("pages/upload.py").run()
+    app.file_uploader(key="uploader").set_value([("a.csv", SMALL, "text/csv"), ("five.csv", FIVE_B, "text/csv")]).run()
+    assert not app.exception
+    assert app.error and "different rating scales" in app.error[0].value
+    assert app.session_state["source"] == "sample"
+    app.selectbox(key="rescale_choice").select("1-4").run()
+    assert not app.exception
+    assert any("five.csv was rescaled" in i.value and "5→4" in i.value for i in app.info)
+    assert app.session_state["source"] == "upload"
+    app.switch_page("pages/overview.py").run()
+    # 1–4 file: 4,2,3,1,2,3; five.csv rescaled: 5→4, 5→4, 2→2
+    lv = app.dataframe[0].value.set_index("Skill area").loc["Leadership and Vision"]
+    assert lv["n"] == 9 and lv["Mean"] == pytest.approx((4 + 2 + 3 + 1 + 2 + 3 + 4 + 4 + 2) / 9)
+
+
+def test_overrides_in_the_session_change_what_is_read(app):
+    """A corrected mapping (as the editor stores it) is applied to the upload."""
+    app.run()
+    app.switch_page("pages/upload.py").run()
+    app.file_uploader(key="uploader").set_value(("six.csv", SMALL, "text/csv")).run()
+    upload = app.session_state["upload"]
+    upload["files"][0]["overrides"] = {
+        "Name": "name", "Email": "email", "Role": "role", "School": "group",
+        "Leadership and Vision": "", "Strategic Planning": "strategic-planning", "Data Management": "data-management",
+    }
+    app.switch_page("pages/overview.py").run()
+    assert not app.exception
+    table = app.dataframe[0].value.set_index("Skill area")
+    assert table.loc["Leadership and Vision", "n"] == 0
+    assert table.loc["Strategic Planning", "n"] == 6

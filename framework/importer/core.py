@@ -30,6 +30,7 @@ from framework.importer.columns import AREA, IDENTITY, UNMAPPED, AreaMatcher, Co
 from framework.importer.errors import SurveyFileError
 from framework.importer.sources import pick_format
 from framework.importer.table import RawTable, read_table
+from framework.mapping import MappingProfile, find_profile
 from framework.scales import (
     BLANK,
     INVALID,
@@ -70,6 +71,7 @@ class ImportReport:
     rejected: pd.DataFrame  # row, column, value, reason (whole-row rejections use column "(whole row)")
     warnings: list[str] = field(default_factory=list)
     missing_areas: list[str] = field(default_factory=list)
+    profile: str = ""  # the mapping profile applied, if any
 
     @property
     def reconciles(self) -> bool:
@@ -101,8 +103,13 @@ def read_survey(
     scale: str | Scale = "auto",
     targets: TargetSet | None = None,
     overrides: dict[str, str] | None = None,
+    profiles: list[MappingProfile] | None = None,
 ) -> ImportResult:
-    """Read a survey export. Raises :class:`SurveyFileError` (one plain sentence) for unusable input."""
+    """Read a survey export. Raises :class:`SurveyFileError` (one plain sentence) for unusable input.
+
+    ``overrides`` (column -> area id, identity field, or "" for not used) take precedence over the
+    automatic matching; without them, a saved mapping profile that fits the file's headers is used.
+    """
     raw = read_table(data, filename)
     fmt = pick_format(raw)
     prepared = fmt.prepare(raw)
@@ -119,6 +126,12 @@ def read_survey(
             f"{filename} has a header row but no responses below it. Export the survey again once people have answered."
         )
 
+    profile = ""
+    if overrides is None and profiles:
+        found = find_profile(profiles, list(frame.columns), framework.id)
+        if found:
+            overrides, profile = dict(found.mapping), found.name
+            warnings.append(f"The saved mapping profile {found.name!r} was applied to the columns.")
     mapping = map_columns(list(frame.columns), framework, hints=prepared.hints, overrides=overrides)
     area_cols = {m.column: m.target for m in mapping if m.kind == AREA}
     ident = {m.target: m.column for m in mapping if m.kind == IDENTITY}
@@ -192,6 +205,7 @@ def read_survey(
         rejected=rejected,
         warnings=warnings,
         missing_areas=missing_areas,
+        profile=profile,
     )
     return ImportResult(tidy, report, sc, framework)
 
