@@ -408,9 +408,9 @@ def test_headline_counts():
 def test_category_figures_leave_out_hidden_areas():
     """A hidden area (1 to k−1 ratings) does not feed its category's anonymous figures."""
     csv = (
-        "Name,Email,Business Management,Data Management\n"
-        "A,a@x.org,4,1\nB,b@x.org,,1\nC,c@x.org,,1\nD,d@x.org,,1\nE,e@x.org,,1\n"
-    ).encode()
+        b"Name,Email,Business Management,Data Management\n"
+        b"A,a@x.org,4,1\nB,b@x.org,,1\nC,c@x.org,,1\nD,d@x.org,,1\nE,e@x.org,,1\n"
+    )
     res = read_survey(csv, "c.csv", FW)
     cats = category_summary(res.ratings, FW, res.scale, TARGETS, 5).set_index("category")
     managing = cats.loc["Managing Technology & Support Resources"]
