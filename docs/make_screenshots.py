@@ -41,6 +41,11 @@ def main(url="http://localhost:8501", outdir="docs/screens", upload=None):
         wait_idle(page)
         page.locator('[data-testid="stPlotlyChart"] .main-svg').first.wait_for()
         full_shot(page, out / "overview.png")
+        for path in ("gaps", "area", "coverage", "compare", "settings"):
+            page.goto(f"{url}/{path}")
+            wait_idle(page)
+            page.wait_for_timeout(800)
+            full_shot(page, out / f"{path}.png")
         page.goto(url + "/upload")
         wait_idle(page)
         if upload:

@@ -112,8 +112,14 @@ def area_summary(
     scale: Scale,
     targets: TargetSet,
     min_group_size: int | None = DEFAULT_MIN_GROUP_SIZE,
+    parent: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
-    """One row per skill area, in framework order (areas without data included, with n = 0)."""
+    """One row per skill area, in framework order (areas without data included, with n = 0).
+
+    ``parent`` is the population ``tidy`` was filtered from (the whole team) when a filter is on:
+    an area whose count differs from the parent's by 1 to k − 1 ratings is hidden too, since the
+    parent's figures are shown elsewhere and the difference would single those people out.
+    """
     k = check_min_group_size(min_group_size)
     data = with_targets(tidy, framework, scale, targets)
     rated = data[data["status"].eq(RATED)]
@@ -130,7 +136,16 @@ def area_summary(
     hide = out["n"].between(1, k - 1) if k else pd.Series(False, index=out.index)  # n = 0: nothing to hide
     if k and team_n < k:
         hide[:] = True
+    if k and parent is not None:
+        parent_n = rated_counts(parent, ["area_id"]).reindex(out.index, fill_value=0)
+        hide |= (parent_n - out["n"]).between(1, k - 1)
     return _suppress(out, hide, scale)
+
+
+def rated_counts(tidy: pd.DataFrame, keys: list[str]) -> pd.Series:
+    """Number of ratings per key (rated cells only)."""
+    rated = tidy[tidy["status"].eq(RATED)]
+    return rated.groupby(keys, observed=True).size()
 
 
 def _frame_for_areas(framework: Framework, scale: Scale, targets: TargetSet) -> pd.DataFrame:
@@ -214,13 +229,16 @@ def group_summary(
     targets: TargetSet,
     by: str = "role",
     min_group_size: int | None = DEFAULT_MIN_GROUP_SIZE,
+    parent: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
     """One row per (group, area): ``by`` is "role" or "group" (school or department).
 
     Targets: by role, each role's own profile; by group, the team target. ``group_n`` is the number
     of people in the group who rated anything; groups below the minimum size are suppressed whole,
     cells below it are suppressed, and complementary suppression hides one more group (or cell per
-    area) where exactly one would be hidden.
+    area) where exactly one would be hidden. With ``parent`` (the unfiltered team, when ``tidy`` is
+    a filtered view), a group or cell that differs from the same group in the parent by 1 to k − 1
+    people is hidden as well: the group's unfiltered row is shown elsewhere.
     """
     if by not in ("role", "group"):
         raise ValueError("by must be 'role' or 'group'")
@@ -244,31 +262,43 @@ def group_summary(
     out = _fill_counts(out, scale)
     out["gap"] = out["target"] - out["mean"]
     out["spof"] = out["at_target_n"].eq(1)
+    na = data[data["status"].eq(NOT_APPLICABLE)].groupby([by, "area_id"], observed=True).size()
+    out["n_na"] = na.reindex(full, fill_value=0).astype("int64")
     out["group_n"] = out.index.get_level_values(by).map(group_n).astype("int64")
     out["area"] = out.index.get_level_values("area_id").map({a.id: a.name for a in framework.areas})
     out["label"] = out.index.get_level_values("area_id").map({a.id: a.label for a in framework.areas})
     if not k:
         hide = pd.Series(False, index=out.index)
     else:
-        hidden_groups = suppressed_groups(group_n, k)
+        forced_groups, forced_cells = set(), set()
+        if parent is not None:
+            pdata = parent.assign(**{by: parent[by].astype("string").fillna("").str.strip().replace("", NOT_STATED)})
+            prated = pdata[pdata["status"].eq(RATED)]
+            p_group = prated.groupby(by, observed=True)["respondent"].nunique().reindex(group_n.index, fill_value=0)
+            forced_groups = set(group_n.index[(p_group - group_n).between(1, k - 1)])
+            p_cells = rated_counts(pdata, [by, "area_id"]).reindex(full, fill_value=0)
+            forced_cells = set(p_cells.index[(p_cells - out["n"]).between(1, k - 1)])
+        hidden_groups = suppressed_groups(group_n, k, forced=forced_groups)
         hide = pd.Series(out.index.get_level_values(by).isin(hidden_groups), index=out.index)
         for area_id in framework.area_ids:
             cells = out.xs(area_id, level="area_id")["n"]
             cells = cells[~cells.index.isin(hidden_groups)]
-            extra = suppressed_groups(cells, k, already_hidden=len(hidden_groups))
+            forced = {g for g in cells.index if (g, area_id) in forced_cells}
+            extra = suppressed_groups(cells, k, already_hidden=len(hidden_groups), forced=forced)
             for grp in extra:
                 hide[(grp, area_id)] = True
     return _suppress(out, hide, scale)
 
 
-def suppressed_groups(sizes: pd.Series, k: int, already_hidden: int = 0) -> list:
-    """Groups to hide: those below k, plus the smallest other one when exactly one would be hidden.
+def suppressed_groups(sizes: pd.Series, k: int, already_hidden: int = 0, forced: set | None = None) -> list:
+    """Groups to hide: those below k (and any ``forced`` ones), plus the smallest other one when
+    exactly one would be hidden.
 
     ``already_hidden`` counts groups of the same breakdown hidden for another reason (these make
     subtraction from the total ambiguous already). Empty cells (size 0) hide nothing.
     """
     sizes = sizes[sizes > 0]
-    small = sizes[sizes < k].index.tolist()
+    small = [g for g in sizes.index if sizes[g] < k or g in (forced or set())]
     if len(small) + already_hidden == 1 and len(sizes) > 1:
         rest = sizes.drop(index=small).sort_values(kind="stable")
         if len(rest):
@@ -284,12 +314,24 @@ def person_table(tidy: pd.DataFrame, framework: Framework, scale: Scale, targets
     return data
 
 
-def headline(areas: pd.DataFrame, respondents: int) -> dict:
-    """Headline figures for the overview: from an :func:`area_summary` frame."""
+def headline(areas: pd.DataFrame, respondents: int, weighted: bool = False) -> dict:
+    """Headline figures for the overview: from an :func:`area_summary` frame.
+
+    The team mean is the average of the shown area means, each area counting once, or with
+    ``weighted`` (and a framework that has weights) weighted by the areas' weights.
+    """
     shown = areas[~areas["suppressed"] & areas["n"].gt(0)]
+    use_weights = weighted and len(shown) and shown["weight"].notna().all()
+    if not len(shown):
+        team_mean = float("nan")
+    elif use_weights:
+        team_mean = float((shown["mean"] * shown["weight"]).sum() / shown["weight"].sum())
+    else:
+        team_mean = float(shown["mean"].mean())
     return {
         "respondents": int(respondents),
-        "team_mean": float(shown["mean"].mean()) if len(shown) else float("nan"),
+        "team_mean": team_mean,
+        "weighted": bool(use_weights),
         "areas_rated": len(shown),
         "areas_below_target": int((shown["gap"] > 0).sum()),
         "spof_areas": int(shown["spof"].fillna(False).astype(bool).sum()),

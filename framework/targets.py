@@ -7,6 +7,8 @@ are converted linearly and rounded to a whole level (Proficient 3 of 4 becomes 4
 
 from __future__ import annotations
 
+import json
+import os
 import tomllib
 from functools import cache
 from pathlib import Path
@@ -116,4 +118,81 @@ def load_targets(path: str | Path | None = None) -> TargetSet:
 
 @cache
 def default_targets() -> TargetSet:
+    """The targets shipped with the app."""
     return load_targets()
+
+
+def targets_path() -> Path:
+    """Where the district's edited targets are saved (``data/targets.toml`` unless
+    DASHBOARD_TARGETS_PATH says otherwise)."""
+    return Path(os.environ.get("DASHBOARD_TARGETS_PATH", DATA_DIR.parents[1] / "data" / "targets.toml"))
+
+
+def current_targets() -> TargetSet:
+    """The district's saved targets when present, else the defaults."""
+    path = targets_path()
+    return load_targets(path) if path.exists() else default_targets()
+
+
+def to_toml(targets: TargetSet) -> str:
+    lines = ["# Targets edited in the dashboard (Targets page). Delete this file to go back to the defaults.",
+             f'scale = "{targets.scale}"', f"default = {targets.default}", ""]
+    if targets.areas:
+        lines.append("[areas]")
+        lines += [f'"{k}" = {v}' for k, v in targets.areas.items()]
+        lines.append("")
+    for r in targets.roles:
+        lines += ["[[roles]]", f"id = {json.dumps(r.id)}", f"name = {json.dumps(r.name)}",
+                  "aliases = [" + ", ".join(json.dumps(a) for a in r.aliases) + "]", "[roles.targets]"]
+        lines += [f'"{k}" = {v}' for k, v in r.targets.items()]
+        lines.append("")
+    return "\n".join(lines)
+
+
+def save_targets(targets: TargetSet, path: Path | None = None) -> Path:
+    path = Path(path or targets_path())
+    text = to_toml(targets)
+    parse_targets(text, path.name)  # what is written must read back
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def reset_targets(path: Path | None = None) -> None:
+    path = Path(path or targets_path())
+    if path.exists():
+        path.unlink()
+
+
+def targets_from_table(base: TargetSet, table: pd.DataFrame, scale_max: int | None = None) -> TargetSet:
+    """A target set from an edited role x area table (rows: "" for the default profile, then role
+    ids; columns: area ids; values on the target file's scale). Raises DefinitionError with one
+    sentence when a value is missing, fractional or outside the scale."""
+    sc = get_scale(base.scale)
+    values = table.apply(pd.to_numeric, errors="coerce")
+    for role_id, row in values.iterrows():
+        for area_id, v in row.items():
+            if pd.isna(v) or v != int(v) or not sc.min <= v <= sc.max:
+                who = base.role_name(role_id) if role_id else "Default target"
+                raise DefinitionError(
+                    f"{who}, {area_id}: '{table.loc[role_id, area_id]}' is not a whole level from {sc.min} to {sc.max}"
+                )
+    default_row = values.loc[""] if "" in values.index else None
+    areas = {a: int(v) for a, v in default_row.items() if int(v) != base.default} if default_row is not None else {}
+    roles = []
+    for r in base.roles:
+        if r.id not in values.index:
+            roles.append(r)
+            continue
+        row = values.loc[r.id]
+        own = {a: int(v) for a, v in row.items() if int(v) != areas.get(a, base.default)}
+        roles.append(r.model_copy(update={"targets": {**{k: v for k, v in r.targets.items() if k not in row.index}, **own}}))
+    return TargetSet(scale=base.scale, default=base.default, areas=areas, roles=tuple(roles))
+
+
+def targets_table(targets: TargetSet, framework: Framework) -> pd.DataFrame:
+    """Role x area table of targets on the target file's scale (the default profile first, index "")."""
+    rows = {"": {a.id: targets.areas.get(a.id, targets.default) for a in framework.areas}}
+    for r in targets.roles:
+        rows[r.id] = {a.id: r.targets.get(a.id, targets.areas.get(a.id, targets.default)) for a in framework.areas}
+    return pd.DataFrame.from_dict(rows, orient="index")[framework.area_ids]

@@ -6,22 +6,24 @@ Only this module and the page scripts import streamlit; everything they compute 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import pandas as pd
 import streamlit as st
 
 from framework.aggregate import DEFAULT_MIN_GROUP_SIZE, area_summary, respondent_count
 from framework.combine import Combined, ScaleMismatchError, combine
-from framework.definitions import DEFAULT_FRAMEWORK_ID, Framework, builtin_frameworks, get_framework
+from framework.definitions import DEFAULT_FRAMEWORK_ID, Framework, builtin_frameworks, get_framework, parse_framework
 from framework.importer import ImportResult, SurveyFileError, read_survey
 from framework.mapping import MappingProfile, load_profiles, profiles_dir
+from framework.privacy import DIMENSIONS, Filters, apply_filters, check_filters, pool
 from framework.sample import SAMPLE_PATH
 from framework.scales import Scale, get_scale
-from framework.targets import TargetSet, default_targets
+from framework.targets import TargetSet, current_targets, default_targets, targets_path
 
 SOURCE_SAMPLE, SOURCE_UPLOAD = "sample", "upload"
 K_SOURCE, K_FRAMEWORK, K_MIN_GROUP, K_UPLOAD, K_SCALE = "source", "framework_id", "min_group_size", "upload", "scale"
+K_NAMED, K_WEIGHTED, K_CUSTOM = "named_view", "weighted", "custom_framework"
 
 
 @st.cache_data(show_spinner=False, max_entries=4)
@@ -40,20 +42,20 @@ def mapping_profiles(key: tuple) -> tuple[list[MappingProfile], list[str]]:
     return load_profiles()
 
 
-@st.cache_data(show_spinner="Reading the survey…", max_entries=16)
-def load_survey(data: bytes, filename: str, framework_id: str, scale: str, overrides: tuple | None = None,
+@st.cache_data(show_spinner="Reading the survey…", max_entries=16, hash_funcs={Framework: lambda f: f.model_dump_json()})
+def load_survey(data: bytes, filename: str, framework: Framework, scale: str, overrides: tuple | None = None,
                 profiles: tuple = ()) -> ImportResult:
     """Import once per (file, framework, scale, mapping); a SurveyFileError is raised again on each call."""
     found, _ = mapping_profiles(profiles)
-    return read_survey(data, filename, get_framework(framework_id), scale=scale, targets=default_targets(),
+    return read_survey(data, filename, framework, scale=scale, targets=default_targets(),
                        overrides=dict(overrides) if overrides is not None else None, profiles=found)
 
 
-def upload_results(upload: dict, framework_id: str) -> Combined:
+def upload_results(upload: dict, framework: Framework) -> Combined:
     """The session's uploaded files read and combined (raises SurveyFileError or ScaleMismatchError)."""
     key = profiles_key()
     results = [
-        load_survey(f["bytes"], f["name"], framework_id, upload["scale"],
+        load_survey(f["bytes"], f["name"], framework, upload["scale"],
                     tuple(sorted(f["overrides"].items())) if f.get("overrides") is not None else None, key)
         for f in upload["files"]
     ]
@@ -61,9 +63,45 @@ def upload_results(upload: dict, framework_id: str) -> Combined:
     return combine(results, rescale_to)
 
 
-@st.cache_data(show_spinner=False, max_entries=32)
-def summarize_areas(_ratings: pd.DataFrame, key: tuple, framework_id: str, scale_id: str, min_group_size: int) -> pd.DataFrame:
-    return area_summary(_ratings, get_framework(framework_id), get_scale(scale_id), default_targets(), min_group_size)
+def targets_key() -> tuple:
+    path = targets_path()
+    return (str(path), path.stat().st_mtime_ns) if path.exists() else (str(path), 0)
+
+
+@st.cache_data(show_spinner=False, max_entries=4)
+def _targets(key: tuple) -> TargetSet:
+    return current_targets()
+
+
+def targets() -> TargetSet:
+    """The district's targets: its saved edits under data/, else the defaults."""
+    return _targets(targets_key())
+
+
+def resolve_framework(framework_id: str) -> Framework:
+    custom = st.session_state.get(K_CUSTOM)
+    if custom and custom["id"] == framework_id:
+        return parse_framework(custom["toml"], custom["name"])
+    return get_framework(framework_id if framework_id in builtin_frameworks() else DEFAULT_FRAMEWORK_ID)
+
+
+def framework_choices() -> dict[str, Framework]:
+    out = dict(builtin_frameworks())
+    custom = st.session_state.get(K_CUSTOM)
+    if custom:
+        out[custom["id"]] = parse_framework(custom["toml"], custom["name"])
+    return out
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def _pooled(_ratings: pd.DataFrame, key: tuple, k: int | None) -> pd.DataFrame:
+    return pool(_ratings, k)
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def _area_summary(_view: pd.DataFrame, _parent: pd.DataFrame | None, _fw: Framework, _targets: TargetSet,
+                  key: tuple, scale_id: str, k: int | None) -> pd.DataFrame:
+    return area_summary(_view, _fw, get_scale(scale_id), _targets, k, parent=_parent)
 
 
 def init_state() -> None:
@@ -71,14 +109,28 @@ def init_state() -> None:
     st.session_state.setdefault(K_FRAMEWORK, DEFAULT_FRAMEWORK_ID)
     st.session_state.setdefault(K_MIN_GROUP, DEFAULT_MIN_GROUP_SIZE)
     st.session_state.setdefault(K_SCALE, "auto")
+    st.session_state.setdefault(K_NAMED, False)
+    st.session_state.setdefault(K_WEIGHTED, False)
+    for by in DIMENSIONS:
+        st.session_state.setdefault(f"filter_{by}", [])
 
 
 @dataclass
 class Dataset:
+    """What every page shows: the data, the privacy mode and the filters, all decided once."""
+
     data: Combined
     label: str  # "Sample district" or the uploaded file names
     key: tuple  # identifies the data for caching derived frames
-    min_group_size: int
+    min_group_size: int  # the configured k (shown in captions even in the named view)
+    named: bool
+    targets: TargetSet
+    filters: Filters = field(default_factory=Filters)
+
+    @property
+    def k(self) -> int | None:
+        """The k that suppression applies: None in the named view."""
+        return None if self.named else self.min_group_size
 
     @property
     def ratings(self) -> pd.DataFrame:
@@ -93,41 +145,69 @@ class Dataset:
         return self.data.scale
 
     @property
-    def targets(self) -> TargetSet:
-        return default_targets()
+    def team(self) -> pd.DataFrame:
+        """The whole team; in the anonymous view small roles and groups are pooled."""
+        return _pooled(self.ratings, self.key, self.k)
+
+    @property
+    def filter_problem(self) -> str:
+        return check_filters(self.team, self.filters, self.k)
+
+    @property
+    def view(self) -> pd.DataFrame:
+        """The filtered team (the whole team when no filter is on or the filter may not be shown)."""
+        if self.filter_problem:
+            return self.team
+        return apply_filters(self.team, self.filters)
+
+    @property
+    def filtered(self) -> bool:
+        return bool(self.filters.active) and not self.filter_problem
 
     @property
     def respondents(self) -> int:
-        return respondent_count(self.ratings)
+        return respondent_count(self.view)
+
+    @property
+    def cache_key(self) -> tuple:
+        return (self.key, self.named, self.min_group_size, self.filters, targets_key(), self.framework.id)
 
     def areas(self) -> pd.DataFrame:
-        return summarize_areas(self.ratings, self.key, self.framework.id, self.scale.id, self.min_group_size)
+        parent = self.team if self.filtered else None
+        return _area_summary(self.view, parent, self.framework, self.targets, self.cache_key, self.scale.id, self.k)
+
+    def mode_text(self) -> str:
+        if self.named:
+            return "Named view (no suppression)"
+        return f"Anonymous view, minimum group size {self.min_group_size}"
+
+    def caption(self, n: int, extra: str = "") -> str:
+        who = f"{n} {'respondent' if n == 1 else 'respondents'}"
+        scope = "" if not self.filtered else f" ({self.filters.describe()})"
+        privacy = ("Named view: individual ratings are visible." if self.named else
+                   f"Anonymous view: results resting on fewer than {self.min_group_size} people are hidden.")
+        return f"Based on {who}{scope}. {privacy} {extra}".strip()
+
+
+def current_filters() -> Filters:
+    return Filters(**{by: tuple(st.session_state.get(f"filter_{by}", [])) for by in DIMENSIONS})
 
 
 def current_dataset() -> Dataset:
     """The data the pages show: the session's upload when chosen, otherwise the sample district."""
-    fw_id = st.session_state.get(K_FRAMEWORK, DEFAULT_FRAMEWORK_ID)
-    if fw_id not in builtin_frameworks():
-        fw_id = DEFAULT_FRAMEWORK_ID
+    fw = resolve_framework(st.session_state.get(K_FRAMEWORK, DEFAULT_FRAMEWORK_ID))
     k = int(st.session_state.get(K_MIN_GROUP, DEFAULT_MIN_GROUP_SIZE))
+    named = bool(st.session_state.get(K_NAMED, False))
+    common = dict(min_group_size=k, named=named, targets=targets(), filters=current_filters())
     upload = st.session_state.get(K_UPLOAD)
     if st.session_state.get(K_SOURCE) == SOURCE_UPLOAD and upload and upload.get("ok"):
         try:
-            data = upload_results(upload, fw_id)
+            data = upload_results(upload, fw)
         except (SurveyFileError, ScaleMismatchError):  # e.g. the framework changed and a file no longer fits
             pass
         else:
             files = tuple((f["digest"], tuple(sorted((f.get("overrides") or {}).items()))) for f in upload["files"])
-            key = (files, fw_id, upload["scale"], upload.get("rescale_to"), profiles_key())
-            return Dataset(data, data.label, key, k)
-    result = load_survey(sample_bytes(), SAMPLE_PATH.name, fw_id, "auto")
-    return Dataset(combine([result]), "Sample district", ("sample", fw_id), k)
-
-
-def privacy_caption(k: int) -> str:
-    return f"Anonymous view: results resting on fewer than {k} people are hidden."
-
-
-def chart_caption(n: int, k: int, extra: str = "") -> str:
-    base = f"Based on {n} {'respondent' if n == 1 else 'respondents'}. {privacy_caption(k)}"
-    return f"{base} {extra}".strip()
+            key = (files, fw.id, upload["scale"], upload.get("rescale_to"), profiles_key())
+            return Dataset(data, data.label, key, **common)
+    result = load_survey(sample_bytes(), SAMPLE_PATH.name, fw, "auto")
+    return Dataset(combine([result]), "Sample district", ("sample", fw.id, fw.title), **common)

@@ -4,29 +4,32 @@ import streamlit as st
 
 from framework.aggregate import headline
 from framework.figures import area_table, gap_figure, radar_figure
-from pages._shared import chart_caption, current_dataset
+from pages._shared import K_WEIGHTED, current_dataset
 
 data = current_dataset()
 fw, scale, k = data.framework, data.scale, data.min_group_size
 areas = data.areas()
 n = data.respondents
-h = headline(areas, n)
+weighted = bool(st.session_state.get(K_WEIGHTED)) and fw.has_weights
+h = headline(areas, n, weighted=weighted)
 
 st.title("Technology team overview")
-st.caption(f"{data.label} · {fw.title} · scale {scale.name} · {n} respondents")
+st.caption(f"{data.label} · {fw.title} · scale {scale.name} · {data.mode_text()}"
+           + (f" · filter: {data.filters.describe()}" if data.filtered else ""))
 
-if n < k:
+if data.k and n < data.k:
     st.warning(
-        f"Only {n} people responded, fewer than the minimum group size of {k}. "
+        f"Only {n} people are in this view, fewer than the minimum group size of {k}. "
         "Anonymous results are hidden so that no one's ratings can be singled out."
     )
 
 c1, c2, c3, c4 = st.columns(4)
 c1.metric("Respondents", n, border=True)
 c2.metric(
-    f"Team mean (of {scale.max})",
+    f"Team mean (of {scale.max}){', weighted' if h['weighted'] else ''}",
     "—" if h["areas_rated"] == 0 else f"{h['team_mean']:.2f}",
-    help="Average of the skill-area means, each area counting once.",
+    help="Average of the skill-area means weighted by the framework's area weights (the CETL exam weights)."
+    if h["weighted"] else "Average of the skill-area means, each area counting once.",
     border=True,
 )
 c3.metric("Areas below target", f"{h['areas_below_target']} of {h['areas_rated']}", border=True)
@@ -36,6 +39,9 @@ c4.metric(
     help="Skill areas where exactly one person rates at or above the target.",
     border=True,
 )
+if h["weighted"]:
+    st.caption("Weighted overall score: each area's mean counts by its weight in the framework "
+               "(CETL exam weights: " + ", ".join(f"{a.label} {a.weight:g}" for a in fw.areas) + ").")
 
 risky = areas[areas["spof"].fillna(False).astype(bool)]
 nobody = areas[areas["nobody_at_target"].fillna(False).astype(bool)]
@@ -47,13 +53,13 @@ if len(risky):
 left, right = st.columns([1.15, 1])
 with left:
     st.plotly_chart(radar_figure(areas, fw, scale, n), key="overview-radar", config={"displaylogo": False})
-    st.caption(chart_caption(n, k, "The dashed line is the target; shaded sectors are the framework's categories."))
+    st.caption(data.caption(n, "The dashed line is the target; shaded sectors are the framework's categories."))
 with right:
     st.plotly_chart(gap_figure(areas, scale, n), key="overview-gaps", config={"displaylogo": False})
-    st.caption(chart_caption(n, k, "Sorted by gap: the largest shortfall is at the top."))
+    st.caption(data.caption(n, "Sorted by gap: the largest shortfall is at the top."))
 
 st.subheader("Skill areas")
-table = area_table(areas, scale, k)
+table = area_table(areas, scale, data.k)
 st.dataframe(
     table,
     hide_index=True,
@@ -70,4 +76,4 @@ st.dataframe(
     },
     key="overview-table",
 )
-st.caption(chart_caption(n, k, "Blank cells are hidden or not rated; N/A answers are never counted as 0."))
+st.caption(data.caption(n, "Blank cells are hidden or not rated; N/A answers are never counted as 0."))

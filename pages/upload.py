@@ -7,7 +7,7 @@ import pandas as pd
 import streamlit as st
 
 from framework.combine import ScaleMismatchError
-from framework.definitions import DEFAULT_FRAMEWORK_ID, get_framework
+from framework.definitions import DEFAULT_FRAMEWORK_ID
 from framework.exports import to_csv_bytes
 from framework.importer import ImportResult, SurveyFileError
 from framework.mapping import (
@@ -30,6 +30,7 @@ from pages._shared import (
     SOURCE_UPLOAD,
     mapping_profiles,
     profiles_key,
+    resolve_framework,
     upload_results,
 )
 
@@ -40,7 +41,7 @@ SCALES = {"auto": "Detect from the answers"} | {s.id: s.name for s in builtin_sc
 def _check() -> None:
     upload = st.session_state[K_UPLOAD]
     try:
-        upload_results(upload, st.session_state.get(K_FRAMEWORK, DEFAULT_FRAMEWORK_ID))
+        upload_results(upload, resolve_framework(st.session_state.get(K_FRAMEWORK, DEFAULT_FRAMEWORK_ID)))
     except (SurveyFileError, ScaleMismatchError):
         upload["ok"] = False
         st.session_state[K_SOURCE] = SOURCE_SAMPLE
@@ -122,7 +123,7 @@ if upload:
     st.selectbox("Rating scale", list(SCALES), key="scale_choice", format_func=SCALES.get, on_change=_take_scale,
                  help="Detected from the answers (labels first, then the range of numbers) unless you choose one.")
     try:
-        combined = upload_results(upload, fw_id)
+        combined = upload_results(upload, resolve_framework(fw_id))
     except SurveyFileError as exc:
         st.error(f"{exc} The dashboard keeps showing the sample district.")
         combined = None
@@ -206,7 +207,7 @@ else:
 
 st.divider()
 st.subheader("Make next year's survey map by itself")
-fw = get_framework(fw_id)
+fw = resolve_framework(fw_id)
 proficiency = builtin_scales()["1-4"]
 c1, c2, c3 = st.columns(3)
 c1.download_button("Template (CSV)", template_csv(fw), file_name="survey-template.csv", mime="text/csv")

@@ -1,0 +1,65 @@
+"""Compare: up to four roles or groups (people, in the named view) against the target."""
+
+import pandas as pd
+import streamlit as st
+
+from framework.aggregate import group_summary
+from framework.figures import compare_bars, compare_radar
+from framework.gaps import person_matrix
+from pages._shared import current_dataset
+
+data = current_dataset()
+fw, scale, k = data.framework, data.scale, data.k
+areas = data.areas()
+
+st.title("Compare")
+st.caption(f"{data.label} · {fw.title} · {data.mode_text()}"
+           + (f" · filter: {data.filters.describe()}" if data.filtered else ""))
+
+dims = {"role": "Roles", "group": "Schools and departments"} | ({"person": "People"} if data.named else {})
+by = st.segmented_control("Compare", list(dims), default="role", key="compare_by", format_func=dims.get) or "role"
+
+series: dict[str, pd.Series] = {}
+ns: dict[str, int] = {}
+if by == "person":
+    m = person_matrix(data.view, fw, scale, data.targets, sort="name")
+    options = dict(zip(m.labels, m.values.index))
+    kept = [p for p in st.session_state.get("compare_people", list(options)[:2]) if p in options]
+    st.session_state["compare_people"] = kept
+    chosen = st.multiselect("People (up to 4)", list(options), max_selections=4, key="compare_people")
+    for label in chosen:
+        series[label] = m.values.loc[options[label]]
+        ns[label] = 1
+else:
+    summary = group_summary(data.view, fw, scale, data.targets, by=by, min_group_size=k,
+                            parent=data.team if data.filtered else None)
+    means = summary["mean"].unstack("area_id")
+    whole_hidden = summary["suppressed"].unstack("area_id").all(axis=1)
+    group_n = summary["group_n"].groupby(level=by).first()
+    offered = [g for g in means.index if not whole_hidden[g]]
+    key = f"compare_{by}"
+    st.session_state[key] = [g for g in st.session_state.get(key, offered[:2]) if g in offered]
+    chosen = st.multiselect(f"{dims[by]} (up to 4)", offered, max_selections=4, key=key)
+    for g in chosen:
+        label = f"{g} (n = {int(group_n[g])})"
+        series[label] = means.loc[g]
+        ns[label] = int(group_n[g])
+    if whole_hidden.any():
+        st.caption(f"{int(whole_hidden.sum())} group(s) are not offered: too small to show on their own.")
+
+if not series:
+    st.info("Choose what to compare above.")
+    st.stop()
+
+target = areas["target"]
+left, right = st.columns([1, 1])
+with left:
+    st.plotly_chart(compare_radar(series, target, fw, scale), key="compare-radar", config={"displaylogo": False})
+with right:
+    st.plotly_chart(compare_bars(series, target, fw, scale), key="compare-bars", config={"displaylogo": False})
+st.caption(data.caption(sum(ns.values()), "The dashed line is the team target. A missing point is hidden "
+                        "(too few ratings) or not rated."))
+table = pd.DataFrame(series).reindex(fw.area_ids).round(2)
+table.index = [a.name for a in fw.areas]
+table.insert(0, "Target", target.reindex(fw.area_ids).to_numpy())
+st.dataframe(table, key="compare-table")
