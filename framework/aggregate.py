@@ -278,32 +278,43 @@ def group_summary(
             forced_groups = set(group_n.index[(p_group - group_n).between(1, k - 1)])
             p_cells = rated_counts(pdata, [by, "area_id"]).reindex(full, fill_value=0)
             forced_cells = set(p_cells.index[(p_cells - out["n"]).between(1, k - 1)])
+            # a cell is also nested in the parent's whole area (the team figure shown elsewhere)
+            p_area = rated_counts(pdata, ["area_id"]).reindex(full.get_level_values("area_id"), fill_value=0)
+            p_area.index = full
+            forced_cells |= set(full[(p_area - out["n"]).between(1, k - 1)])
+            p_team = prated["respondent"].nunique()
+            forced_groups |= set(group_n.index[(p_team - group_n).between(1, k - 1)])
         hidden_groups = suppressed_groups(group_n, k, forced=forced_groups)
         hide = pd.Series(out.index.get_level_values(by).isin(hidden_groups), index=out.index)
         for area_id in framework.area_ids:
-            cells = out.xs(area_id, level="area_id")["n"]
-            cells = cells[~cells.index.isin(hidden_groups)]
+            all_cells = out.xs(area_id, level="area_id")["n"]
+            cells = all_cells[~all_cells.index.isin(hidden_groups)]
             forced = {g for g in cells.index if (g, area_id) in forced_cells}
-            extra = suppressed_groups(cells, k, already_hidden=len(hidden_groups), forced=forced)
+            already = int(all_cells[all_cells.index.isin(hidden_groups)].sum())
+            extra = suppressed_groups(cells, k, already_hidden=already, forced=forced)
             for grp in extra:
                 hide[(grp, area_id)] = True
     return _suppress(out, hide, scale)
 
 
 def suppressed_groups(sizes: pd.Series, k: int, already_hidden: int = 0, forced: set | None = None) -> list:
-    """Groups to hide: those below k (and any ``forced`` ones), plus the smallest other one when
-    exactly one would be hidden.
+    """Groups to hide so that nothing below k can be read, directly or by subtraction.
 
-    ``already_hidden`` counts groups of the same breakdown hidden for another reason (these make
-    subtraction from the total ambiguous already). Empty cells (size 0) hide nothing.
+    First every group below k (and any ``forced`` one); then, while what is hidden adds up to
+    fewer than k people (``already_hidden`` counts people hidden in the same breakdown for another
+    reason), the smallest shown group is hidden too. So the total minus the shown groups is either
+    nothing or at least k people. Empty groups (size 0) hide nothing.
     """
     sizes = sizes[sizes > 0]
-    small = [g for g in sizes.index if sizes[g] < k or g in (forced or set())]
-    if len(small) + already_hidden == 1 and len(sizes) > 1:
-        rest = sizes.drop(index=small).sort_values(kind="stable")
-        if len(rest):
-            small.append(rest.index[0])
-    return small
+    hidden = [g for g in sizes.index if sizes[g] < k or g in (forced or set())]
+    total = int(sizes[hidden].sum()) + int(already_hidden)
+    rest = sizes.drop(index=hidden).sort_values(kind="stable")
+    for g in rest.index:
+        if total == 0 or total >= k:
+            break
+        hidden.append(g)
+        total += int(sizes[g])
+    return hidden
 
 
 def person_table(tidy: pd.DataFrame, framework: Framework, scale: Scale, targets: TargetSet) -> pd.DataFrame:

@@ -256,4 +256,12 @@ def detect_scale_counts(counts: pd.Series) -> ScaleChoice:
             f"scale is assumed; choose another scale if the survey used one",
             True,
         )
+    runner_up = scored[1][0] if len(scored) > 1 else 0
+    if rated - runner_up < 0.05 * rated:  # e.g. a handful of 5s among thousands of 1–4 numbers
+        return ScaleChoice(
+            best,
+            f"{rated - runner_up} answer(s) only fit the {best.name} scale ({best.range_text}); if the survey used "
+            f"{scored[1][3].name} ({scored[1][3].range_text}), choose it and those answers will be listed as rejected",
+            True,
+        )
     return ScaleChoice(best, f"it reads {rated} answers as levels, more than any other scale")

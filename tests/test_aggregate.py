@@ -258,11 +258,14 @@ def test_group_summary_by_group_with_complementary_suppression():
 
 
 def test_group_summary_by_role_uses_role_profile_targets():
-    """By role, k=3: the one-person roles are hidden, the others compared with their own role targets."""
+    """By role, k=3: the one-person roles are hidden, and with them the next smallest role (the two
+    hidden people alone could be worked out from the total); roles compare with their own targets."""
     out = group_summary(tidy(BREAKDOWN), FW, SCALE, TARGETS, by="role", min_group_size=3)
-    for hidden in ("Director of Technology", "Data / SIS Manager"):
+    for hidden in ("Director of Technology", "Data / SIS Manager", "Network Administrator"):
         assert_no_figures(out.xs(hidden, level="role", drop_level=False))
-    net = out.xs("Network Administrator", level="role")
+    assert not out.xs("Help Desk Technician", level="role")["suppressed"].any()
+    named = group_summary(tidy(BREAKDOWN), FW, SCALE, TARGETS, by="role", min_group_size=None)
+    net = named.xs("Network Administrator", level="role")
     assert not net["suppressed"].any()
     # Network Administrator: IT Management target 4 (its role profile), ratings 4, 4, 3
     # -> mean 11/3, gap 4 - 11/3 = 1/3, two of three at target (the 3 is below 4)
@@ -320,13 +323,17 @@ def test_missing_group_is_not_stated_and_named_view_hides_nothing():
 
 
 def test_suppressed_groups_rule():
-    """Below-k groups are hidden, plus the smallest other one when exactly one would be; empty ones never."""
+    """Below-k groups are hidden, then the smallest others until the hidden people add up to k; empty ones never."""
     sizes = pd.Series({"a": 10, "b": 6, "c": 2})
     assert suppressed_groups(sizes, 5) == ["c", "b"]
-    assert sorted(suppressed_groups(pd.Series({"a": 10, "b": 2, "c": 1}), 5)) == ["b", "c"]
+    # b and c together are 3 people: subtracting a from the total would show them, so a goes too
+    assert sorted(suppressed_groups(pd.Series({"a": 10, "b": 2, "c": 1}), 5)) == ["a", "b", "c"]
+    assert sorted(suppressed_groups(pd.Series({"a": 10, "b": 9, "c": 3, "d": 3}), 5)) == ["c", "d"]  # 6 >= 5
     assert suppressed_groups(pd.Series({"a": 10, "b": 6}), 5) == []
     assert suppressed_groups(pd.Series({"a": 10, "b": 0}), 5) == []
-    assert suppressed_groups(pd.Series({"a": 10, "b": 6, "c": 2}), 5, already_hidden=1) == ["c"]
+    # 4 people already hidden in the breakdown: c (2) brings that to 6, enough
+    assert suppressed_groups(pd.Series({"a": 10, "b": 6, "c": 2}), 5, already_hidden=4) == ["c"]
+    assert suppressed_groups(pd.Series({"a": 10, "b": 6, "c": 2}), 5, already_hidden=1) == ["c", "b"]
 
 
 def test_unknown_breakdown_is_refused():

@@ -2,8 +2,12 @@
 
 A header names a skill area by its name, short label, id or an alias from the framework file, in
 any case, with any punctuation, "&" for "and", common abbreviations ("Mgmt", "Comm."), or inside
-question text ("Rate yourself [Data Privacy and Security]"). Close misspellings match by fuzzy
-similarity with a lower confidence. Every match carries its confidence and how it was found.
+question text. Survey tools put the statement of a grid question after the question text:
+"Rate yourself [Data Privacy and Security]" (Google Forms, SurveyMonkey), "Rate yourself - Data
+Privacy and Security" (Qualtrics) or "Rate yourself.Data Privacy and Security" (Microsoft Forms);
+that part is tried first, so a question text that happens to name another area does not win.
+Close misspellings match by fuzzy similarity with a lower confidence. Every match carries its
+confidence and how it was found.
 """
 
 from __future__ import annotations
@@ -33,7 +37,7 @@ IDENTITY_FIELDS: dict[str, str] = {
     "rating": "Rating (long layout)",
 }
 _IDENTITY_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
-    ("email", re.compile(r"\b(e ?mail|email address)\b")),
+    ("email", re.compile(r"\b(e ?mail|email address|mail|mail address)\b")),
     ("first_name", re.compile(r"^(first|given) ?name$|\bfirst name\b")),
     ("last_name", re.compile(r"^(last|family|sur) ?name$|\blast name\b|\bsurname\b")),
     ("group", re.compile(r"\b(school|department|dept|campus|site|building|location|office|division|work ?group)\b|^(team|group|unit)$")),
@@ -96,9 +100,8 @@ class AreaMatcher:
 
     def match(self, text: str) -> tuple[str, float, str]:
         """(area id, confidence, method), or ("", 0, reason) when no area is named."""
-        text = str(text)
-        bracket = re.search(r"\[([^\[\]]+)\]\s*$", text)
-        candidates = [bracket.group(1)] if bracket else []
+        text = _QUESTION_NUMBER.sub("", str(text)) or str(text)
+        candidates = statement_parts(text)
         candidates.append(text)
         for cand in candidates:
             for key in (normalize_text(cand), _expand(cand)):
@@ -138,8 +141,41 @@ class AreaMatcher:
         return out
 
 
+# the statement of a grid question, after the question text: "Q [Statement]", "Q - Statement" (the
+# last " - "), "Q.Statement" (a dot right after the question and right before the statement, so
+# "Comm. Systems" is not split)
+_STATEMENT = [
+    re.compile(r"\[([^\[\]]+)\]\s*$"),
+    re.compile(r"\s[-–—]\s+((?:(?!\s[-–—]\s).)+?)\s*$"),
+    re.compile(r"\S\.([^\s.][^.]*?)\s*$"),
+]
+
+
+# a question number in front of the text: "Q7 Ethics", "Q7. Ethics", "7) Ethics", "3. Ethics"
+_QUESTION_NUMBER = re.compile(r"^\s*(?:q\s*\d+[a-z]?\s*[.:)_-]?|\d+\s*[.:)])\s*", re.IGNORECASE)
+
+
+def statement_parts(text: str) -> list[str]:
+    """The statement part of a grid-question header, if it has one (at most one)."""
+    for pattern in _STATEMENT:
+        found = pattern.search(text)
+        if found and found.group(1).strip():
+            return [found.group(1).strip()]
+    return []
+
+
+# free-text questions are never identity fields, whatever words they use ("Anything else you'd like
+# the technology office to know?" is not a school or department)
+_FREE_TEXT = re.compile(
+    r"^(anything else|any (other|additional|further)|(additional |other |general |any )?"
+    r"(comments?|notes?|feedback|remarks?|suggestions?))\b"
+)
+
+
 def match_identity(header: str) -> str:
     norm = normalize_text(header)
+    if _FREE_TEXT.search(norm):
+        return ""
     for field, pattern in _IDENTITY_PATTERNS:
         if pattern.search(norm):
             return field

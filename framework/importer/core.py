@@ -180,7 +180,7 @@ def read_survey(
             "No column for " + ", ".join(missing_areas) + "; "
             + ("it shows" if len(missing_areas) == 1 else "they show") + " as no data."
         )
-    unmapped = [m.column for m in mapping if m.kind == UNMAPPED]
+    unmapped = [m.column for m in mapping if m.kind == UNMAPPED and m.method != "survey metadata"]
     if unmapped:
         warnings.append(f"{len(unmapped)} column(s) not used: " + ", ".join(repr(c) for c in unmapped[:12])
                         + (" …" if len(unmapped) > 12 else "") + ".")
@@ -264,7 +264,8 @@ def parse_timestamps(text: pd.Series) -> pd.Series:
     out[todo] = pd.to_datetime(text[todo], format=best, errors="coerce").astype("datetime64[ns]")
     rest = todo & out.isna()
     if rest.any():
-        out[rest] = pd.to_datetime(text[rest], format="mixed", errors="coerce").astype("datetime64[ns]")
+        mixed = pd.to_datetime(text[rest], format="mixed", errors="coerce", utc=True)  # zones become UTC
+        out[rest] = mixed.dt.tz_localize(None).astype("datetime64[ns]")
     return out
 
 

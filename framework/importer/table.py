@@ -88,17 +88,20 @@ def _sniff_delimiter(text: str) -> str:
 
 def _read_csv(text: str, encoding: str, filename: str) -> RawTable:
     delimiter = _sniff_delimiter(text)
-    opts = dict(sep=delimiter, header=None, dtype=str, keep_default_na=False, skip_blank_lines=False)
+    # no dtype: with header=None every column holds its header text, so pandas keeps each column as
+    # text exactly as written (and its fast path is several times quicker than dtype=str)
+    opts = dict(sep=delimiter, header=None, keep_default_na=False, skip_blank_lines=False)
     try:
         cells = pd.read_csv(io.StringIO(text), **opts)
-    except pd.errors.ParserError:
-        # ragged rows: give pandas the widest row's width
+    except (pd.errors.ParserError, pd.errors.EmptyDataError):
+        # ragged rows, or empty lines above the header (pandas takes the width from the first line):
+        # give pandas the widest row's width
         width = max((len(r) for r in csv.reader(io.StringIO(text), delimiter=delimiter)), default=0)
         try:
             cells = pd.read_csv(io.StringIO(text), names=range(width), **opts)
-        except (pd.errors.ParserError, ValueError) as exc:
+        except (pd.errors.ParserError, pd.errors.EmptyDataError, ValueError, csv.Error) as exc:
             raise SurveyFileError(f"{filename} cannot be read as CSV ({exc}). {_EXPECTED}") from None
-    except (pd.errors.EmptyDataError, ValueError, csv.Error) as exc:
+    except (ValueError, csv.Error) as exc:
         raise SurveyFileError(f"{filename} cannot be read as CSV ({exc}). {_EXPECTED}") from None
     cells = _tidy_cells(cells)
     if cells.empty:
@@ -149,7 +152,7 @@ def _tidy_cells(cells: pd.DataFrame) -> pd.DataFrame:
     cells = cells.astype("string").fillna("")
     cells.columns = range(cells.shape[1])
     cells.index = pd.RangeIndex(1, len(cells) + 1)
-    filled = cells.apply(lambda s: s.str.strip().ne(""))
+    filled = cells.ne("")  # whitespace-only trailing rows stay; the importer skips them as empty rows
     if not filled.to_numpy().any():
         return cells.iloc[0:0, 0:0]
     rows = filled.any(axis=1)

@@ -57,8 +57,20 @@ def unique_headers(values: list[str]) -> list[str]:
 
 
 def first_filled_row(raw: RawTable) -> int:
-    filled = raw.cells.apply(lambda s: s.str.strip().ne("")).any(axis=1)
-    return int(filled[filled].index[0])
+    """The first row with any content (the top rows are looked at first: the header is near them)."""
+    for cells in (raw.cells.head(64), raw.cells):
+        filled = cells.apply(lambda s: s.str.strip().ne("")).any(axis=1)
+        if filled.any():
+            return int(filled[filled].index[0])
+    raise ValueError("the table has no content")
+
+
+def header_row(raw: RawTable, offset: int = 0) -> list[str]:
+    """The cells of the first non-empty row (``offset`` rows further down), stripped; [] past the end."""
+    row = first_filled_row(raw) + offset
+    if row not in raw.cells.index:
+        return []
+    return [str(v).strip() for v in raw.cells.loc[row].tolist()]
 
 
 def single_header(raw: RawTable, name: str, header_rows: int = 1) -> Prepared:
@@ -68,3 +80,15 @@ def single_header(raw: RawTable, name: str, header_rows: int = 1) -> Prepared:
     frame = raw.cells.loc[top + header_rows :].copy()
     frame.columns = unique_headers(header.tolist())
     return Prepared(frame, name, warnings=list(raw.notes))
+
+
+def known_columns(columns, known: dict[str, str]) -> dict[str, str]:
+    """Hints for the columns a format knows by name (compared in lower case): column -> field or ""."""
+    return {c: known[c.strip().lower()] for c in columns if c.strip().lower() in known}
+
+
+def rows_text(rows: list[int], most: int = 10) -> str:
+    """"row 4" or "rows 4, 9, 12" (and how many more)."""
+    text = ", ".join(str(r) for r in rows[:most])
+    more = f" and {len(rows) - most} more" if len(rows) > most else ""
+    return ("row " if len(rows) == 1 else "rows ") + text + more
