@@ -38,6 +38,12 @@ class RawTable:
         return f"CSV ({self.encoding}, {names.get(self.delimiter or ',', repr(self.delimiter))}-separated)"
 
 
+def _why(exc: Exception) -> str:
+    """A library's error text on one line, short enough for a sentence."""
+    text = " ".join(str(exc).split())
+    return text if len(text) <= 120 else text[:117] + "…"
+
+
 def read_table(data: bytes, filename: str = "upload") -> RawTable:
     if not data or not data.strip():
         raise SurveyFileError(f"{filename} is empty. {_EXPECTED}")
@@ -96,13 +102,16 @@ def _read_csv(text: str, encoding: str, filename: str) -> RawTable:
     except (pd.errors.ParserError, pd.errors.EmptyDataError):
         # ragged rows, or empty lines above the header (pandas takes the width from the first line):
         # give pandas the widest row's width
-        width = max((len(r) for r in csv.reader(io.StringIO(text), delimiter=delimiter)), default=0)
         try:
+            rows = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+            width = max((len(r) for r in rows), default=0)
+            if width == 0:
+                raise SurveyFileError(f"{filename} has no cells with content. {_EXPECTED}")
             cells = pd.read_csv(io.StringIO(text), names=range(width), **opts)
         except (pd.errors.ParserError, pd.errors.EmptyDataError, ValueError, csv.Error) as exc:
-            raise SurveyFileError(f"{filename} cannot be read as CSV ({exc}). {_EXPECTED}") from None
+            raise SurveyFileError(f"{filename} cannot be read as CSV ({_why(exc)}). {_EXPECTED}") from None
     except (ValueError, csv.Error) as exc:
-        raise SurveyFileError(f"{filename} cannot be read as CSV ({exc}). {_EXPECTED}") from None
+        raise SurveyFileError(f"{filename} cannot be read as CSV ({_why(exc)}). {_EXPECTED}") from None
     cells = _tidy_cells(cells)
     if cells.empty:
         raise SurveyFileError(f"{filename} has no cells with content. {_EXPECTED}")
@@ -120,7 +129,7 @@ def _read_xlsx(data: bytes, filename: str) -> RawTable:
     except SurveyFileError:
         raise
     except Exception as exc:  # openpyxl raises many types for damaged workbooks
-        raise SurveyFileError(f"{filename} looks like an Excel workbook but cannot be opened ({exc}).") from None
+        raise SurveyFileError(f"{filename} looks like an Excel workbook but cannot be opened ({_why(exc)}).") from None
     filled = {name: _tidy_cells(_excel_text(df)) for name, df in sheets.items()}
     filled = {name: df for name, df in filled.items() if not df.empty}
     if not filled:
@@ -160,4 +169,11 @@ def _tidy_cells(cells: pd.DataFrame) -> pd.DataFrame:
     last_row = rows[rows].index.max()
     last_col = cols[cols].index.max()
     cells = cells.loc[:last_row, : last_col]
+    if not _has_content(cells):  # only white space (a form feed, say) in every cell
+        return cells.iloc[0:0, 0:0]
     return cells
+
+
+def _has_content(cells: pd.DataFrame) -> bool:
+    # the top rows first: content is almost always there, and the whole table is only scanned if not
+    return any(part.apply(lambda s: s.str.strip().ne("")).to_numpy().any() for part in (cells.head(64), cells))
