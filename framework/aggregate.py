@@ -63,20 +63,31 @@ def with_targets(tidy: pd.DataFrame, framework: Framework, scale: Scale, targets
 
 
 def _stats(rated: pd.DataFrame, keys: list[str], target_col: str, scale: Scale) -> pd.DataFrame:
-    """Descriptive statistics of ``rating`` per key; ``rated`` holds rated cells only.
-
-    Ratings are whole levels, so everything comes from one count matrix (groups x levels) made by
-    a single ``np.bincount``: n, mean, standard deviation (n − 1), median, min, max and the count
-    per level are exact functions of it.
-    """
+    """Descriptive statistics of ``rating`` per key; ``rated`` holds rated cells only."""
     grouped = rated.groupby(keys, sort=False, observed=True)
     index = grouped.size().index
     gid = grouped.ngroup().to_numpy()
-    levels = np.asarray(scale.values, dtype="float64")
-    n_groups, n_levels = len(index), len(levels)
     rating = rated["rating"].to_numpy(dtype="float64", na_value=np.nan)
+    counts = _level_counts(gid, rating, len(index), scale)
+    target = rated[target_col].to_numpy(dtype="float64")
+    with np.errstate(invalid="ignore", divide="ignore"):
+        mean_target = np.bincount(gid, weights=target, minlength=len(index)) / counts.sum(axis=1)
+    at = np.bincount(gid, weights=(rating >= target), minlength=len(index))
+    return _from_counts(counts, scale, mean_target, at, index)
+
+
+def _level_counts(gid: np.ndarray, rating: np.ndarray, n_groups: int, scale: Scale) -> np.ndarray:
+    """Groups x levels matrix of how many ratings of each level each group has (one bincount)."""
+    n_levels = len(scale.values)
     lvl = (rating - scale.min).astype(np.intp)
-    counts = np.bincount(gid * n_levels + lvl, minlength=n_groups * n_levels).reshape(n_groups, n_levels)
+    return np.bincount(gid * n_levels + lvl, minlength=n_groups * n_levels).reshape(n_groups, n_levels)
+
+
+def _from_counts(counts: np.ndarray, scale: Scale, target: np.ndarray, at: np.ndarray, index) -> pd.DataFrame:
+    """Ratings are whole levels, so every statistic is an exact function of the count matrix:
+    n, mean, standard deviation (n − 1), median, min, max and the count per level."""
+    levels = np.asarray(scale.values, dtype="float64")
+    n_levels = len(levels)
     n = counts.sum(axis=1).astype("float64")
     with np.errstate(invalid="ignore", divide="ignore"):
         mean = counts @ levels / n
@@ -86,21 +97,20 @@ def _stats(rated: pd.DataFrame, keys: list[str], target_col: str, scale: Scale) 
         cum = counts.cumsum(axis=1)
         lo = levels[np.argmax(cum >= ((n + 1) // 2)[:, None], axis=1)]
         hi = levels[np.argmax(cum >= (n // 2 + 1)[:, None], axis=1)]
-        target = np.bincount(gid, weights=rated[target_col].to_numpy(dtype="float64"), minlength=n_groups) / n
-        at = np.bincount(gid, weights=(rating >= rated[target_col].to_numpy(dtype="float64")), minlength=n_groups)
     filled = counts > 0
     out = pd.DataFrame({
         "n": n.astype("int64"),
         "mean": mean,
-        "median": (lo + hi) / 2,
-        "min": levels[np.argmax(filled, axis=1)],
-        "max": levels[n_levels - 1 - np.argmax(filled[:, ::-1], axis=1)],
+        "median": np.where(n > 0, (lo + hi) / 2, np.nan),
+        "min": np.where(n > 0, levels[np.argmax(filled, axis=1)], np.nan),
+        "max": np.where(n > 0, levels[n_levels - 1 - np.argmax(filled[:, ::-1], axis=1)], np.nan),
         "std": std,
         "target": target,
     }, index=index)
     out["gap"] = out["target"] - out["mean"]
-    out["at_target_n"] = at.astype("int64")
-    out["at_target_share"] = out["at_target_n"] / out["n"]
+    out["at_target_n"] = np.asarray(at).astype("int64")
+    with np.errstate(invalid="ignore", divide="ignore"):
+        out["at_target_share"] = out["at_target_n"] / out["n"].where(out["n"] > 0)
     for j, col in enumerate(level_columns(scale)):
         out[col] = counts[:, j]
     return out
@@ -121,18 +131,23 @@ def area_summary(
     parent's figures are shown elsewhere and the difference would single those people out.
     """
     k = check_min_group_size(min_group_size)
-    data = with_targets(tidy, framework, scale, targets)
-    rated = data[data["status"].eq(RATED)]
-    stats = _stats(rated, ["area_id"], "team_target", scale)
+    # area level needs only the team target per area: straight from the categorical codes, one
+    # bincount for the level counts and one for the N/A answers (no per-row target lookup)
     out = _frame_for_areas(framework, scale, targets)
-    out = out.join(stats.drop(columns="target"), how="left")
-    out = _fill_counts(out, scale)
-    out["gap"] = out["target"] - out["mean"]
-    na = data[data["status"].eq(NOT_APPLICABLE)].groupby("area_id").size()
-    out["n_na"] = na.reindex(out.index, fill_value=0).astype("int64")
+    area = _codes(tidy["area_id"], framework.area_ids)
+    status = tidy["status"]
+    is_rated = status.eq(RATED).to_numpy() & (area >= 0)
+    rating = tidy["rating"].to_numpy(dtype="float64", na_value=np.nan)[is_rated]
+    counts = _level_counts(area[is_rated], rating, len(framework.areas), scale)
+    team_target = out["target"].to_numpy()
+    at = (counts * (np.asarray(scale.values)[None, :] >= team_target[:, None])).sum(axis=1)
+    stats = _from_counts(counts, scale, team_target, at, out.index)
+    out = out.join(stats.drop(columns=["target"]))
+    na_mask = status.eq(NOT_APPLICABLE).to_numpy() & (area >= 0)
+    out["n_na"] = np.bincount(area[na_mask], minlength=len(framework.areas)).astype("int64")
     out["spof"] = out["at_target_n"].eq(1)
     out["nobody_at_target"] = out["n"].gt(0) & out["at_target_n"].eq(0)
-    team_n = int(rated["respondent"].nunique())
+    team_n = respondent_count(tidy)
     hide = out["n"].between(1, k - 1) if k else pd.Series(False, index=out.index)  # n = 0: nothing to hide
     if k and team_n < k:
         hide[:] = True
