@@ -1,0 +1,224 @@
+"""Static chart images (PNG) from plotly figures, through kaleido and one kept-alive Chromium.
+
+Kaleido drives a headless Chromium; starting one costs seconds, so a :class:`Renderer` starts
+kaleido's sync server once (``kaleido.start_sync_server``) and every image after that reuses the
+same browser (a fraction of a second each). The app keeps one renderer for the whole process
+(``st.cache_resource``); the command line starts one per run.
+
+Two guards around kaleido's server, which is a process-wide singleton:
+
+* it is not safe to call from two threads at once (answers could be swapped), so calls are
+  serialised with a lock;
+* when the browser cannot start, its worker thread dies and a call would wait forever, so every
+  call runs under a watchdog that notices a dead worker or a timeout and raises
+  :class:`ImageExportUnavailable` instead.
+
+Without a browser nothing fails obscurely: :func:`browser_path` returns None and starting a
+renderer raises :class:`ImageExportUnavailable` whose message says what to install.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import threading
+import time
+from typing import Any
+
+INSTALL_HINT = "Install Debian's chromium (apt-get install chromium) to export charts as images."
+PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
+DEFAULT_TIMEOUT = 90.0
+
+_LOCK = threading.RLock()
+
+
+class ImageExportUnavailable(RuntimeError):
+    """Charts cannot be turned into images here; the message says what to install or what failed."""
+
+    def __init__(self, detail: str = ""):
+        super().__init__(INSTALL_HINT if not detail else f"{detail} {INSTALL_HINT}")
+        self.detail = detail
+
+
+def browser_path() -> str | None:
+    """The Chromium kaleido would use (``BROWSER_PATH``, then PATH, then the usual places), or None.
+
+    Uses choreographer's own browser lookup, so the answer matches what kaleido will launch.
+    """
+    try:
+        from choreographer.browsers.chromium import Chromium
+    except ImportError:
+        return None
+    try:
+        path = Chromium.find_browser(skip_local=False)
+    except Exception:  # the lookup is best effort; any failure means "no browser we can use"
+        return None
+    if not path or not os.path.isfile(path) or not os.access(path, os.X_OK):
+        return None
+    return str(path)
+
+
+def images_available() -> bool:
+    return _kaleido() is not None and browser_path() is not None
+
+
+def _kaleido():
+    try:
+        import kaleido
+    except ImportError:
+        return None
+    return kaleido
+
+
+def _server():
+    kaleido = _kaleido()
+    return getattr(kaleido, "_global_server", None) if kaleido else None
+
+
+def _server_alive() -> bool:
+    server = _server()
+    if server is None or not server.is_running():
+        return False
+    thread = getattr(server, "_thread", None)
+    return thread is None or thread.is_alive()
+
+
+class Renderer:
+    """PNG bytes from plotly figures through one kept-alive Chromium (kaleido's sync server)."""
+
+    def __init__(self, timeout: float = DEFAULT_TIMEOUT):
+        self.timeout = timeout
+        self.started = False
+        self.images = 0  # how many images this renderer made (for tests and benchmarks)
+
+    # ---- life cycle ---------------------------------------------------------------------
+    def start(self) -> Renderer:
+        """Start the browser (idempotent) and make one tiny image to prove it works."""
+        kaleido = _kaleido()
+        if kaleido is None:
+            raise ImageExportUnavailable("The kaleido package is missing (pip install kaleido).")
+        if browser_path() is None:
+            raise ImageExportUnavailable("No Chromium browser was found.")
+        with _LOCK:
+            if self.started and _server_alive():
+                return self
+            if not _server_alive():
+                if _server() is not None and _server().is_running():  # a dead worker: reset it
+                    self._close_server()
+                kaleido.start_sync_server(mathjax=False, timeout=self.timeout, silence_warnings=True)
+            self.started = True
+            try:
+                self._call({"data": [], "layout": {"width": 10, "height": 10}}, 10, 10, 1)
+            except ImageExportUnavailable:
+                self.stop()
+                raise
+        return self
+
+    def stop(self) -> None:
+        with _LOCK:
+            if self.started:
+                self._close_server()
+            self.started = False
+
+    @staticmethod
+    def _close_server() -> None:
+        kaleido = _kaleido()
+        if kaleido is None:
+            return
+        server = _server()
+        thread = getattr(server, "_thread", None) if server is not None else None
+        if thread is not None and not thread.is_alive():
+            server._initialized = False  # its worker is gone; closing would wait on it
+            return
+        kaleido.stop_sync_server(silence_warnings=True)
+
+    def __enter__(self) -> Renderer:
+        return self.start()
+
+    def __exit__(self, *exc) -> None:
+        self.stop()
+
+    @property
+    def alive(self) -> bool:
+        return self.started and _server_alive()
+
+    # ---- images -------------------------------------------------------------------------
+    def png(self, fig: Any, width: int, height: int, scale: float = 2.0) -> bytes:
+        """PNG bytes of ``fig`` (a plotly figure or its dict) at ``width`` x ``height`` CSS pixels × ``scale``."""
+        if not self.started:
+            self.start()
+        spec = fig.to_dict() if hasattr(fig, "to_dict") else fig
+        with _LOCK:
+            if not _server_alive():  # e.g. the browser was closed underneath us: start again once
+                self.started = False
+                self.start()
+            data = self._call(spec, width, height, scale)
+        if not data.startswith(PNG_MAGIC):
+            raise ImageExportUnavailable("The browser returned something that is not a PNG image.")
+        self.images += 1
+        return data
+
+    def _call(self, spec: dict, width: int, height: int, scale: float) -> bytes:
+        """One request to the server thread, watched: a dead worker or a timeout raises instead of hanging."""
+        kaleido = _kaleido()
+        box: dict[str, Any] = {}
+
+        def run():
+            try:
+                box["data"] = kaleido.calc_fig_sync(
+                    spec, opts={"format": "png", "width": int(width), "height": int(height), "scale": scale}
+                )
+            except BaseException as exc:  # handed to the caller below
+                box["error"] = exc
+
+        worker = threading.Thread(target=run, name="chart-image", daemon=True)
+        worker.start()
+        deadline = time.monotonic() + self.timeout + 5
+        while worker.is_alive():
+            worker.join(0.05)
+            if not worker.is_alive():
+                break
+            if not _server_alive():
+                raise ImageExportUnavailable("The browser that draws the charts stopped.")
+            if time.monotonic() > deadline:
+                raise ImageExportUnavailable(f"Drawing a chart took longer than {self.timeout:.0f} seconds.")
+        if "error" in box:
+            exc = box["error"]
+            raise ImageExportUnavailable(f"The chart could not be drawn ({type(exc).__name__}: {exc}).") from exc
+        return box["data"]
+
+
+def start_renderer(timeout: float = DEFAULT_TIMEOUT) -> Renderer:
+    """A started :class:`Renderer`; raises :class:`ImageExportUnavailable` when there is no usable browser."""
+    return Renderer(timeout).start()
+
+
+def png_size(data: bytes) -> tuple[int, int]:
+    """Width and height in pixels of PNG bytes (from the IHDR chunk)."""
+    if not data.startswith(PNG_MAGIC) or len(data) < 24:
+        raise ValueError("not a PNG image")
+    return int.from_bytes(data[16:20], "big"), int.from_bytes(data[20:24], "big")
+
+
+def clean_logo(data: bytes, max_side: int = 800) -> bytes:
+    """An uploaded logo as plain PNG bytes: decoded, size-limited, and without metadata.
+
+    Re-encoding drops EXIF, XMP and text chunks, which can carry a person's name (the author of
+    the file); a file that is not an image raises ``ValueError`` with one sentence.
+    """
+    from PIL import Image, UnidentifiedImageError
+
+    try:
+        with Image.open(io.BytesIO(data)) as img:
+            img.load()
+            if img.width * img.height > 40_000_000:
+                raise ValueError("the logo image is too large (more than 40 megapixels)")
+            img = img.convert("RGBA")
+    except (UnidentifiedImageError, OSError, Image.DecompressionBombError):
+        raise ValueError("the logo is not an image file this app can read (use PNG or JPEG)") from None
+    img.thumbnail((max_side, max_side))
+    out = io.BytesIO()
+    clean = Image.new("RGBA", img.size)
+    clean.paste(img)
+    clean.save(out, format="PNG", optimize=True)
+    return out.getvalue()
