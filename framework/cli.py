@@ -14,6 +14,7 @@ from pathlib import Path
 from framework.aggregate import DEFAULT_MIN_GROUP_SIZE, FLOOR_MIN_GROUP_SIZE, area_summary, headline, respondent_count
 from framework.definitions import DEFAULT_FRAMEWORK_ID, DefinitionError, builtin_frameworks, get_framework
 from framework.importer import SurveyFileError, read_survey
+from framework.report_cli import add_report_parser, run_report
 from framework.targets import default_targets
 
 EXIT_UNUSABLE = 2
@@ -48,6 +49,7 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--json", action="store_true", help="print one JSON object instead of a readable summary")
     m = sub.add_parser("make-sample", help="write the bundled sample district CSV")
     m.add_argument("--out", type=Path, default=None, help="where to write it (default: data/sample_district.csv)")
+    add_report_parser(sub)
     return parser
 
 
@@ -61,6 +63,8 @@ def main(argv: list[str] | None = None) -> int:
 
             print(write_sample(args.out or SAMPLE_PATH))
             return 0
+        if args.command == "report":
+            return run_report(args)
     except (SurveyFileError, DefinitionError) as exc:
         print(_sentence(str(exc)), file=sys.stderr)
         return EXIT_UNUSABLE
