@@ -15,6 +15,7 @@ from pages._shared import (
     K_WEIGHTED,
     SOURCE_SAMPLE,
     SOURCE_UPLOAD,
+    bound,
     current_dataset,
     framework_choices,
     init_state,
@@ -45,10 +46,11 @@ with st.sidebar:
     options = [SOURCE_SAMPLE] + ([SOURCE_UPLOAD] if upload and upload.get("ok") else [])
     if st.session_state.get(K_SOURCE) not in options:
         st.session_state[K_SOURCE] = SOURCE_SAMPLE
-    st.radio(
+    bound(
+        st.radio,
         "Data source",
-        options,
-        key=K_SOURCE,
+        K_SOURCE,
+        options=options,
         format_func=lambda s: "Sample district" if s == SOURCE_SAMPLE else "Uploaded: " + ", ".join(
             f["name"] for f in upload["files"]
         ),
@@ -57,10 +59,11 @@ with st.sidebar:
     frameworks = framework_choices()
     if st.session_state.get(K_FRAMEWORK) not in frameworks:
         st.session_state[K_FRAMEWORK] = next(iter(frameworks))
-    st.selectbox(
+    bound(
+        st.selectbox,
         "Framework version",
-        list(frameworks),
-        key=K_FRAMEWORK,
+        K_FRAMEWORK,
+        options=list(frameworks),
         format_func=lambda f: frameworks[f].version or frameworks[f].name,
         help="The CoSN Framework of Essential Skills of the K-12 CTO. The 2009 version has Stakeholder Focus "
         "instead of Data Privacy and Security, and the CETL exam weights. A custom framework can be loaded on "
@@ -68,32 +71,37 @@ with st.sidebar:
     )
 
     st.markdown("### Privacy")
-    st.toggle(
+    bound(
+        st.toggle,
         "Named view",
-        key=K_NAMED,
+        K_NAMED,
         help="Off (the default): group results only, and any group under the minimum size is hidden. "
         "On: the team's own view, with each person's ratings. Exports are always anonymous.",
     )
-    st.number_input(
+    bound(
+        st.number_input,
         "Minimum group size",
+        K_MIN_GROUP,
         min_value=FLOOR_MIN_GROUP_SIZE,
         max_value=50,
         step=1,
-        key=K_MIN_GROUP,
         help="Anonymous results hide any figure resting on fewer people than this (never below 3).",
     )
 
     data = current_dataset()
+    if data.problem:
+        st.error(data.problem)
     st.markdown("### Filters")
     offered = filter_options(data.team, data.k)
     for by, label in DIMENSIONS.items():
         key = f"filter_{by}"
         kept = [v for v in st.session_state.get(key, []) if v in offered[by]]
         st.session_state[key] = kept if data.named else kept[:1]
-        st.multiselect(
+        bound(
+            st.multiselect,
             label,
-            offered[by],
-            key=key,
+            key,
+            options=offered[by],
             placeholder="All",
             max_selections=None if data.named else 1,
             help=None if data.named else "Anonymous view: one role or one school or department at a time; groups "
@@ -101,9 +109,10 @@ with st.sidebar:
         )
     if data.filter_problem:
         st.warning(data.filter_problem)
-    st.toggle(
+    bound(
+        st.toggle,
         "Weighted overall score",
-        key=K_WEIGHTED,
+        K_WEIGHTED,
         disabled=not data.framework.has_weights,
         help="Weight the team mean by the framework's area weights (the CETL exam weights in the 2009 version)."
         if data.framework.has_weights else "This framework defines no area weights.",

@@ -15,10 +15,11 @@ from framework.aggregate import DEFAULT_MIN_GROUP_SIZE, area_summary, respondent
 from framework.combine import Combined, ScaleMismatchError, combine
 from framework.definitions import DEFAULT_FRAMEWORK_ID, Framework, builtin_frameworks, get_framework, parse_framework
 from framework.importer import ImportResult, SurveyFileError, read_survey
+from framework.importer.core import TIDY_COLUMNS
 from framework.mapping import MappingProfile, load_profiles, profiles_dir
 from framework.privacy import DIMENSIONS, Filters, apply_filters, check_filters, pool
 from framework.sample import SAMPLE_PATH
-from framework.scales import Scale, get_scale
+from framework.scales import Scale, default_scale, get_scale
 from framework.targets import TargetSet, current_targets, default_targets, targets_path
 
 SOURCE_SAMPLE, SOURCE_UPLOAD = "sample", "upload"
@@ -126,6 +127,7 @@ class Dataset:
     named: bool
     targets: TargetSet
     filters: Filters = field(default_factory=Filters)
+    problem: str = ""  # why there is no data to show (a framework the data was not made for)
 
     @property
     def k(self) -> int | None:
@@ -189,6 +191,22 @@ class Dataset:
         return f"Based on {who}{scope}. {privacy} {extra}".strip()
 
 
+def bound(widget, label: str, key: str, **kwargs):
+    """A sidebar widget bound to a plain session-state key.
+
+    The widget has its own key ("w_" + key) and copies its value to ``key`` when it changes; before
+    each render it is set from ``key``. Pages and callbacks read and write ``key``, which Streamlit
+    never cleans up, so the choice survives page switches whatever is drawn.
+    """
+    wkey = f"w_{key}"
+    st.session_state[wkey] = st.session_state.get(key)
+
+    def copy() -> None:
+        st.session_state[key] = st.session_state[wkey]
+
+    return widget(label, key=wkey, on_change=copy, **kwargs)
+
+
 def current_filters() -> Filters:
     return Filters(**{by: tuple(st.session_state.get(f"filter_{by}", [])) for by in DIMENSIONS})
 
@@ -209,5 +227,20 @@ def current_dataset() -> Dataset:
             files = tuple((f["digest"], tuple(sorted((f.get("overrides") or {}).items()))) for f in upload["files"])
             key = (files, fw.id, upload["scale"], upload.get("rescale_to"), profiles_key())
             return Dataset(data, data.label, key, **common)
-    result = load_survey(sample_bytes(), SAMPLE_PATH.name, fw, "auto")
+    try:
+        result = load_survey(sample_bytes(), SAMPLE_PATH.name, fw, "auto")
+    except SurveyFileError as exc:  # a custom framework the sample was not made for
+        empty = Combined(pd.DataFrame({c: pd.Series(dtype="string") for c in TIDY_COLUMNS}).astype(
+            {"rating": "Int64", "row": "int64"}), default_scale(), fw, [])
+        return Dataset(empty, "Sample district", ("empty", fw.id), **common,
+                       problem=f"{exc} Upload a survey made for this framework, or choose another framework.")
     return Dataset(combine([result]), "Sample district", ("sample", fw.id, fw.title), **common)
+
+
+def page_dataset() -> Dataset:
+    """current_dataset() for the team pages: a data set that does not fit stops the page with the reason."""
+    data = current_dataset()
+    if data.problem:
+        st.error(data.problem)
+        st.stop()
+    return data

@@ -5,9 +5,9 @@ import streamlit as st
 from framework.aggregate import group_summary
 from framework.figures import distribution_figure
 from framework.gaps import person_matrix
-from pages._shared import current_dataset
+from pages._shared import page_dataset
 
-data = current_dataset()
+data = page_dataset()
 fw, scale, k = data.framework, data.scale, data.k
 
 names = {a.id: a.name for a in fw.areas}

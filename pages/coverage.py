@@ -4,9 +4,9 @@ import streamlit as st
 
 from framework.figures import coverage_figure, coverage_order
 from framework.gaps import person_matrix
-from pages._shared import current_dataset
+from pages._shared import page_dataset
 
-data = current_dataset()
+data = page_dataset()
 fw, scale = data.framework, data.scale
 areas = data.areas()
 n = data.respondents

@@ -4,9 +4,9 @@ import streamlit as st
 
 from framework.figures import MAX_HEATMAP_ROWS, heatmap_figure
 from framework.gaps import group_matrix, person_matrix
-from pages._shared import current_dataset
+from pages._shared import page_dataset
 
-data = current_dataset()
+data = page_dataset()
 fw, scale = data.framework, data.scale
 
 st.title("Team gaps")

@@ -4,9 +4,9 @@ import streamlit as st
 
 from framework.aggregate import headline
 from framework.figures import area_table, gap_figure, radar_figure
-from pages._shared import K_WEIGHTED, current_dataset
+from pages._shared import K_WEIGHTED, page_dataset
 
-data = current_dataset()
+data = page_dataset()
 fw, scale, k = data.framework, data.scale, data.min_group_size
 areas = data.areas()
 n = data.respondents

@@ -76,7 +76,7 @@ def test_overview_figures_equal_the_sample_data(app):
 def test_framework_switch_changes_areas(app):
     """Choosing the 2009 version shows Stakeholder Focus and no Data Privacy and Security."""
     app.run()
-    app.selectbox(key="framework_id").select("cosn-2009").run()
+    app.selectbox(key="w_framework_id").select("cosn-2009").run()
     assert not app.exception
     names = list(app.dataframe[0].value["Skill area"])
     assert "Stakeholder Focus" in names and "Data Privacy and Security" not in names
@@ -130,7 +130,7 @@ def test_small_team_is_suppressed_on_the_overview(app):
 def test_min_group_size_cannot_go_below_three(app):
     """The sidebar's minimum group size has a floor of 3."""
     app.run()
-    box = app.number_input(key="min_group_size")
+    box = app.number_input(key="w_min_group_size")
     assert box.min == 3 and box.value == 5
 
 

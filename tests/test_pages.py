@@ -1,0 +1,187 @@
+"""AppTest of the team pages through dashboard.py: sample data, a 5,000-person file, filters,
+privacy modes, edited targets and a custom framework."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+
+import pytest
+
+from tests.conftest import ROOT, SAMPLE
+from tests.test_privacy import synthetic_district
+
+TEAM_PAGES = ["pages/overview.py", "pages/gaps.py", "pages/area.py", "pages/coverage.py", "pages/compare.py",
+              "pages/settings.py", "pages/upload.py"]
+NAMES = [row["Full name"] for row in csv.DictReader(io.StringIO(SAMPLE.read_text("utf-8")))]
+
+ISTE = """
+id = "iste-leaders"
+name = "ISTE Standards for Education Leaders"
+version = "2018"
+[[categories]]
+id = "iste"
+name = "ISTE Standards for Education Leaders"
+[[areas]]
+id = "equity-citizenship"
+name = "Equity and Citizenship Advocate"
+label = "Equity & Citizenship"
+category = "iste"
+[[areas]]
+id = "visionary-planner"
+name = "Visionary Planner"
+category = "iste"
+[[areas]]
+id = "empowering-leader"
+name = "Empowering Leader"
+category = "iste"
+[[areas]]
+id = "systems-designer"
+name = "Systems Designer"
+category = "iste"
+[[areas]]
+id = "connected-learner"
+name = "Connected Learner"
+category = "iste"
+"""
+
+
+@pytest.fixture(autouse=True)
+def _own_targets_file(tmp_path, monkeypatch):
+    """Edited targets go to a temporary file, never to the repository's data/."""
+    monkeypatch.setenv("DASHBOARD_TARGETS_PATH", str(tmp_path / "targets.toml"))
+    monkeypatch.setenv("DASHBOARD_MAPPINGS_DIR", str(tmp_path / "mappings"))
+
+
+def everything_shown(at) -> str:
+    """All text an AppTest run put on the page: text elements, metrics, tables and chart specs."""
+    parts = []
+    for kind in ("title", "header", "subheader", "markdown", "caption", "info", "warning", "error", "success"):
+        parts += [str(e.value) for e in getattr(at, kind)]
+    parts += [f"{m.label} {m.value}" for m in at.metric]
+    parts += [e.value.to_csv() for e in at.dataframe]
+    parts += [el.proto.spec for el in at.get("plotly_chart")]
+    parts += [json.dumps(el.proto.spec) for el in at.get("arrow_data_frame")]
+    return "\n".join(parts)
+
+
+def go(at, page):
+    """Open a page through the entry point. (AppTest 1.67 keeps the sidebar's elements in its tree
+    for the first run only, so sidebar settings are put in session_state before that run.)"""
+    at.switch_page(page)
+    at.run()
+    assert not at.exception, at.exception
+    return at
+
+
+@pytest.mark.parametrize("page", TEAM_PAGES)
+def test_every_page_renders_in_both_views(app, page):
+    """Each page runs with the sample district, anonymous and named."""
+    go(app.run(), page)
+    app.session_state["named_view"] = True
+    go(app, page)
+
+
+@pytest.mark.parametrize("page", TEAM_PAGES)
+def test_anonymous_pages_show_no_name(app, page):
+    """No respondent's name appears anywhere on any page in the anonymous view."""
+    text = everything_shown(go(app.run(), page))
+    leaked = [n for n in NAMES if n in text]
+    assert leaked == []
+
+
+def test_named_view_shows_names_and_a_banner(app):
+    """Switching the named view on shows people on Team gaps, under a visible banner."""
+    app.session_state["named_view"] = True
+    app.run()  # the entry point draws the banner above every page
+    assert any("Named view: individual ratings are visible" in i.value for i in app.info)
+    go(app, "pages/gaps.py")
+    text = everything_shown(app)
+    assert sum(n in text for n in NAMES) == len(NAMES)
+
+
+def test_filters_change_the_numbers(app):
+    """A role filter narrows every figure to that role, and the caption says so; it holds across pages."""
+    from streamlit.testing.v1 import AppTest
+
+    go(app.run(), "pages/overview.py")
+    team_mean = next(m.value for m in app.metric if m.label.startswith("Team mean"))
+    assert [m.value for m in app.metric if m.label == "Respondents"] == ["25"]
+    filtered = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=60)
+    filtered.session_state["filter_role"] = ["Help Desk Technician"]
+    filtered.run()
+    assert not filtered.exception
+    assert filtered.multiselect(key="w_filter_role").value == ["Help Desk Technician"]
+    assert [m.value for m in filtered.metric if m.label == "Respondents"] == ["9"]
+    assert next(m.value for m in filtered.metric if m.label.startswith("Team mean")) != team_mean
+    assert any("role Help Desk Technician" in c.value for c in filtered.caption)
+    go(filtered, "pages/coverage.py")
+    assert any("(role Help Desk Technician)" in c.value for c in filtered.caption)
+
+
+def test_small_units_are_not_offered_as_filters(app):
+    """Roles under the minimum size are pooled; a pooled-away role is not a filter option."""
+    app.run()
+    options = app.multiselect(key="w_filter_role").options
+    assert "Director of Technology" not in options and "Other roles" in options
+    groups = app.multiselect(key="w_filter_group").options
+    assert "District Office" not in groups
+
+
+def test_five_thousand_respondents_render_on_every_page(app):
+    """A 5,000-person file: every page renders, the anonymous heatmap stays a screenful."""
+    big = synthetic_district(5000, seed=3)
+    app.run()
+    app.switch_page("pages/upload.py").run()
+    app.file_uploader(key="uploader").set_value(("big.csv", big, "text/csv")).run()
+    assert not app.exception
+    assert [m.value for m in app.metric if m.label == "Rows read"] == ["5000"]
+    for page in TEAM_PAGES[:5]:
+        go(app, page)
+    go(app, "pages/overview.py")
+    assert [m.value for m in app.metric if m.label == "Respondents"] == ["5000"]
+    go(app, "pages/gaps.py")
+    spec = json.loads(app.get("plotly_chart")[0].proto.spec)
+    assert len(spec["data"][0]["y"]) <= 40
+
+
+def test_saved_targets_change_every_gap(app, tmp_path):
+    """A targets file under data/ (here a temporary one) moves the targets and gaps at once."""
+    from framework.targets import default_targets, save_targets
+
+    go(app.run(), "pages/overview.py")
+    before = app.dataframe[0].value.set_index("Skill area")
+    assert (before["Target"] == 3).all()
+    save_targets(default_targets().model_copy(update={"areas": {"business-management": 4}}))
+    go(app, "pages/overview.py")
+    after = app.dataframe[0].value.set_index("Skill area")
+    assert after.loc["Business Management", "Target"] == 4
+    assert after.loc["Business Management", "Gap"] == pytest.approx(before.loc["Business Management", "Gap"] + 1)
+
+
+def test_custom_framework_file_changes_the_whole_app(app):
+    """Loading an ISTE definition switches the app to its five areas: the sample (made for CoSN) is
+    refused with a sentence, an ISTE survey is read; a broken definition gets one sentence."""
+    go(app.run(), "pages/settings.py")
+    app.file_uploader(key="framework_file").set_value(("iste.toml", ISTE.encode(), "text/plain")).run()
+    assert not app.exception
+    assert app.session_state["framework_id"] == "iste-leaders"
+    go(app, "pages/overview.py")
+    assert app.error and "no column for any skill area of the ISTE Standards" in app.error[0].value
+    iste_survey = (
+        "Name,Email,Equity and Citizenship Advocate,Visionary Planner,Empowering Leader,Systems Designer,"
+        "Connected Learner\n" + "".join(f"P{i},p{i}@x.org,{1 + i % 4},3,2,4,3\n" for i in range(6))
+    ).encode()
+    go(app, "pages/upload.py")
+    app.file_uploader(key="uploader").set_value(("iste.csv", iste_survey, "text/csv")).run()
+    go(app, "pages/overview.py")
+    table = app.dataframe[0].value
+    assert list(table["Skill area"]) == ["Equity and Citizenship Advocate", "Visionary Planner", "Empowering Leader",
+                                         "Systems Designer", "Connected Learner"]
+    assert table.set_index("Skill area").loc["Equity and Citizenship Advocate", "Mean"] == pytest.approx(
+        (1 + 2 + 3 + 4 + 1 + 2) / 6)
+    go(app, "pages/settings.py")
+    app.file_uploader(key="framework_file").set_value(("bad.toml", b"id = 'x'\n[[areas]]\n", "text/plain")).run()
+    assert not app.exception
+    assert app.error and "bad.toml" in app.error[0].value
