@@ -225,7 +225,8 @@ def heatmap_figure(
         if not width:
             continue
         fig.add_annotation(x=(start + start + width - 1) / 2, y=1.0, yref="paper", yanchor="bottom",
-                           text=f"<b>{wrap(cat.name, 28)}</b>", showarrow=False, font=dict(size=11))
+                           text=f"<b>{wrap(cat.name, max(10, 11 * width))}</b>", showarrow=False,
+                           font=dict(size=11))
         if start:
             fig.add_vline(x=start - 0.5, line=dict(color="#333", width=2))
         start += width
