@@ -1,13 +1,13 @@
 # Two commands for a fresh machine with Python, make and apt:
 #   make run   - create .venv, install, start the app on the bundled sample district
-#   make test  - install what the tests need (Debian's chromium included), run the whole suite
+#   make test  - install what the tests need (Debian's chromium and postgresql included), run the whole suite
 PYTHON ?= python3
 VENV   := .venv
 PY     := $(VENV)/bin/python
 PORT   ?= 8501
 SUDO   := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: run test lint bench sample chromium clean
+.PHONY: run test lint bench sample chromium postgresql clean
 
 $(VENV)/.installed-run: requirements.txt
 	$(PYTHON) -m venv $(VENV)
@@ -29,9 +29,17 @@ chromium:
 	  $(SUDO) apt-get update -qq && \
 	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq chromium fonts-noto-color-emoji >/dev/null; }
 
-test: $(VENV)/.installed-dev chromium
+# Debian's postgresql: the store's tests run on SQLite and on a throwaway PostgreSQL server that
+# .ci/with-postgres.sh starts on a free local port for the run and removes afterwards.
+postgresql:
+	@ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || { \
+	  echo "Installing Debian's postgresql for the store tests"; \
+	  $(SUDO) apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq postgresql >/dev/null; }
+
+test: $(VENV)/.installed-dev chromium postgresql
 	$(PY) -m ruff check .
-	$(PY) -m pytest
+	PYTHON=$(PY) bash .ci/with-postgres.sh $(PY) -m pytest
 
 lint: $(VENV)/.installed-dev
 	$(PY) -m ruff check .
