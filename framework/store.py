@@ -1,0 +1,730 @@
+"""Survey rounds kept in a database: a SQLite file by default, PostgreSQL for larger deployments.
+
+A *round* is one survey of the team ("Fall 2026"): its label, date, framework and scale, the source
+file name(s) and SHA-256, the import report, and its ratings in long form (one row per person x
+skill area, as the tidy frame has them). Nothing is stored until the user saves an upload as a
+round; the same file (same bytes, framework and scale) is stored once.
+
+What a stored rating keeps: a per-round respondent key (``p0001``, not derived from the email), the
+person's name, role and school or department as the survey gave them, the skill area, the rating
+(NULL unless rated: N/A is never 0) and its status. Emails, survey-tool respondent ids, timestamps,
+source rows and comments are not stored.
+
+The database. ``database_url()`` picks it: an explicit URL, else ``DATABASE_URL`` in the
+environment, else ``DATABASE_URL`` in ``.streamlit/secrets.toml`` (the project's, then the user's),
+else ``sqlite:///data/dashboard.sqlite`` in the repository (created on first use). The schema is
+created and migrated by Alembic (``framework/migrations``) when a :class:`Store` opens; its
+revision is kept in the ``schema_version`` table, so a later release can migrate an existing store.
+Migrations run under a lock (an advisory lock on PostgreSQL, ``BEGIN IMMEDIATE`` on SQLite), so
+several processes opening a fresh store at once create it once.
+
+Integrity is the database's job, not only the code's: a unique constraint on (source SHA-256,
+framework, scale) catches two processes saving the same file at once, a unique label keeps the
+trend axis readable, a check constraint keeps a rating present exactly when the status is
+"rated", and ratings reference their round with ON DELETE CASCADE (deletes are also explicit, in
+one transaction, so they do not depend on SQLite's foreign-key pragma, which is switched on too).
+
+Deleting is real: SQLite connections run with ``secure_delete`` (deleted content is overwritten)
+and the write-ahead log is checkpointed and truncated after a delete; "delete all" also vacuums
+the file. On PostgreSQL "delete all" truncates the tables (new, empty files); the server's WAL
+archive and backups follow the database administrator's retention policy.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import itertools
+import os
+import re
+import tomllib
+import unicodedata
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import sqlalchemy as sa
+from sqlalchemy import event
+from sqlalchemy.engine import URL, Connection, Engine, make_url
+from sqlalchemy.exc import ArgumentError, DBAPIError, IntegrityError, NoSuchModuleError
+
+from framework.combine import Combined
+from framework.importer import ImportReport
+from framework.scales import RATED, STATUSES
+
+ROOT = Path(__file__).resolve().parents[1]
+DEFAULT_SQLITE_PATH = ROOT / "data" / "dashboard.sqlite"
+ENV_VAR = "DATABASE_URL"
+SCHEMA_VERSION_TABLE = "schema_version"
+SCHEMA_HEAD = "0001"  # the newest migration in framework/migrations/versions (a test checks)
+MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
+LABEL_MAX = 120
+_MIGRATION_LOCK = 0x6B31_2D63_746F  # pg_advisory_xact_lock key: "k1-cto", any constant shared by all processes
+_WRITE = "dashboard_write"  # execution option: this transaction writes (SQLite: BEGIN IMMEDIATE)
+_CHUNK = 200_000  # rating rows per bulk-insert batch
+_COLUMNS = ("round_id", "respondent", "area_id", "name", "role", "group_name", "rating", "status")
+
+# ---- schema (the migrations in framework/migrations create exactly this; a test compares them) ----
+metadata = sa.MetaData(naming_convention={
+    "ix": "ix_%(table_name)s_%(column_0_name)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+})
+
+rounds_table = sa.Table(
+    "rounds", metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("label", sa.String(LABEL_MAX), nullable=False),
+    sa.Column("survey_date", sa.Date, nullable=False),
+    sa.Column("framework_id", sa.String(64), nullable=False),
+    sa.Column("framework_version", sa.Text, nullable=False),
+    sa.Column("scale_id", sa.String(32), nullable=False),
+    sa.Column("scale_min", sa.SmallInteger, nullable=False),
+    sa.Column("scale_max", sa.SmallInteger, nullable=False),
+    sa.Column("source_name", sa.Text, nullable=False),
+    sa.Column("source_sha256", sa.String(64), nullable=False),
+    sa.Column("respondents", sa.Integer, nullable=False),
+    sa.Column("import_report", sa.JSON, nullable=False),
+    sa.Column("saved_at", sa.DateTime(timezone=True), nullable=False),
+    sa.UniqueConstraint("label"),
+    sa.UniqueConstraint("source_sha256", "framework_id", "scale_id", name="uq_rounds_source"),
+    sa.CheckConstraint("scale_min < scale_max", name="scale_range"),
+    sqlite_autoincrement=True,  # ids of deleted rounds are never handed out again
+)
+
+ratings_table = sa.Table(
+    "ratings", metadata,
+    sa.Column("round_id", sa.Integer, sa.ForeignKey("rounds.id", ondelete="CASCADE"), nullable=False),
+    sa.Column("respondent", sa.String(32), nullable=False),
+    sa.Column("area_id", sa.String(64), nullable=False),
+    sa.Column("name", sa.Text, nullable=False),
+    sa.Column("role", sa.Text, nullable=False),
+    sa.Column("group_name", sa.Text, nullable=False),
+    sa.Column("rating", sa.SmallInteger, nullable=True),
+    sa.Column("status", sa.String(16), nullable=False),
+    sa.PrimaryKeyConstraint("round_id", "respondent", "area_id"),
+    sa.CheckConstraint("status IN ('rated', 'not applicable', 'blank', 'invalid')", name="status"),
+    sa.CheckConstraint("(rating IS NOT NULL) = (status = 'rated')", name="rating_iff_rated"),
+    sqlite_with_rowid=False,  # SQLite: the primary key is the table's own order (one b-tree, not two)
+)
+assert tuple(STATUSES) == ("rated", "not applicable", "blank", "invalid"), "update the status check constraint"
+
+
+# ---- errors -------------------------------------------------------------------------------------
+class StoreError(Exception):
+    """Something the user can act on, in one plain sentence (the database cannot be reached, a label
+    is taken, no such round, a database from a newer release)."""
+
+
+class RoundNotFoundError(StoreError):
+    pass
+
+
+class LabelTakenError(StoreError):
+    pass
+
+
+# ---- values -------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Round:
+    """A stored survey round (without its ratings)."""
+
+    id: int
+    label: str
+    survey_date: date
+    framework_id: str
+    framework_version: str
+    scale_id: str
+    scale_min: int
+    scale_max: int
+    source_name: str
+    source_sha256: str
+    respondents: int
+    ratings: int  # stored rating rows (people x areas, every status)
+    saved_at: datetime
+
+    @property
+    def title(self) -> str:
+        return f"{self.label} ({self.survey_date.isoformat()})"
+
+
+@dataclass(frozen=True)
+class SaveResult:
+    round: Round
+    created: bool  # False: the same file was stored already, as ``round``
+
+    @property
+    def message(self) -> str:
+        r = self.round
+        if self.created:
+            return (f"Saved round {r.id} {r.label!r} ({r.survey_date.isoformat()}): {r.respondents} respondents, "
+                    f"{r.ratings} ratings.")
+        return (f"This file is already stored as round {r.id} {r.label!r} ({r.survey_date.isoformat()}); "
+                "nothing was saved again.")
+
+
+# ---- the connection URL -------------------------------------------------------------------------
+def default_url() -> str:
+    return f"sqlite:///{DEFAULT_SQLITE_PATH}"
+
+
+def secrets_files() -> list[Path]:
+    """Where Streamlit reads secrets from, the project's file first (it overrides the user's)."""
+    return [Path.cwd() / ".streamlit" / "secrets.toml", Path.home() / ".streamlit" / "secrets.toml"]
+
+
+def url_from_secrets(paths: Iterable[Path] | None = None) -> str | None:
+    for path in secrets_files() if paths is None else paths:
+        if not path.is_file():
+            continue
+        try:
+            value = tomllib.loads(path.read_text("utf-8")).get(ENV_VAR)
+        except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+            raise StoreError(f"{path} cannot be read as TOML ({exc}), so its {ENV_VAR} is unknown.") from None
+        if isinstance(value, str) and value.strip():
+            return value.strip()
+    return None
+
+
+def database_url(explicit: str | None = None, environ: dict[str, str] | None = None,
+                 secrets: Iterable[Path] | None = None) -> str:
+    """The store's URL: ``explicit``, else $DATABASE_URL, else DATABASE_URL in secrets.toml, else the
+    SQLite file under data/."""
+    if explicit and explicit.strip():
+        return explicit.strip()
+    env = os.environ if environ is None else environ
+    if env.get(ENV_VAR, "").strip():
+        return env[ENV_VAR].strip()
+    return url_from_secrets(secrets) or default_url()
+
+
+def normalise_url(url: str | URL) -> URL:
+    """A SQLAlchemy URL with the driver this app ships: ``postgres://`` and ``postgresql://`` use
+    psycopg 3. Only SQLite and PostgreSQL are supported."""
+    text = url.render_as_string(hide_password=False) if isinstance(url, URL) else str(url).strip()
+    text = re.sub(r"^postgres(ql)?://", "postgresql+psycopg://", text)
+    try:
+        parsed = make_url(text)
+    except ArgumentError:
+        raise StoreError("The database URL cannot be read; write it as sqlite:///path/to/file.sqlite or "
+                         "postgresql://user:password@host:5432/database.") from None
+    backend = parsed.get_backend_name()
+    if backend not in ("sqlite", "postgresql"):
+        raise StoreError(f"The dashboard keeps rounds in SQLite or PostgreSQL, not {backend}; "
+                         f"set {ENV_VAR} to a sqlite:/// or postgresql:// URL.")
+    return parsed
+
+
+def describe_url(url: str | URL) -> str:
+    """Where the rounds are, for people: never the password."""
+    u = normalise_url(url)
+    if u.get_backend_name() == "sqlite":
+        if not u.database or u.database == ":memory:":
+            return "SQLite in memory (nothing is kept after the app stops)"
+        path = Path(u.database)
+        try:
+            shown = path.resolve().relative_to(ROOT)
+        except ValueError:
+            shown = path
+        return f"SQLite file {shown}"
+    where = u.host or "localhost"
+    if u.port:
+        where += f":{u.port}"
+    who = f" as {u.username}" if u.username else ""
+    return f"PostgreSQL database {u.database or '(default)'} on {where}{who}"
+
+
+def source_digest(digests: Sequence[str]) -> str:
+    """The SHA-256 that identifies a round's source: the file's own for one file; for several files
+    (read as one team, in this order) the SHA-256 of their digests."""
+    if not digests:
+        raise ValueError("a round needs at least one source file")
+    if len(digests) == 1:
+        return digests[0].lower()
+    return hashlib.sha256(("files:" + "\n".join(d.lower() for d in digests)).encode()).hexdigest()
+
+
+def file_digest(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def clean_label(label: str) -> str:
+    text = unicodedata.normalize("NFC", " ".join(str(label or "").split()))
+    if not text:
+        raise StoreError("A round needs a name, for example “Fall 2026”.")
+    if len(text) > LABEL_MAX:
+        raise StoreError(f"A round's name can be at most {LABEL_MAX} characters long.")
+    if any(unicodedata.category(ch) == "Cc" for ch in text):
+        raise StoreError("A round's name cannot contain control characters.")
+    return text
+
+
+# ---- engine -------------------------------------------------------------------------------------
+def _sqlite_connect(dbapi_connection, _record) -> None:
+    # pysqlite's own transaction handling is off: SQLAlchemy's "begin" event below issues BEGIN, so
+    # DDL is transactional and writers take the write lock up front (no lock upgrade deadlocks).
+    dbapi_connection.isolation_level = None
+    cur = dbapi_connection.cursor()
+    for pragma in ("busy_timeout = 30000", "foreign_keys = ON", "secure_delete = ON", "journal_mode = WAL",
+                   "synchronous = NORMAL"):
+        cur.execute(f"PRAGMA {pragma}")
+    cur.close()
+
+
+def _sqlite_begin(conn: Connection) -> None:
+    conn.exec_driver_sql("BEGIN IMMEDIATE" if conn.get_execution_options().get(_WRITE) else "BEGIN")
+
+
+def create_store_engine(url: str | URL) -> Engine:
+    u = normalise_url(url)
+    if u.get_backend_name() == "sqlite":
+        memory = not u.database or u.database == ":memory:"
+        if not memory and not u.database.startswith("file:"):
+            Path(u.database).expanduser().parent.mkdir(parents=True, exist_ok=True)
+        kwargs: dict[str, Any] = {"connect_args": {"timeout": 30, "check_same_thread": False}}
+        if memory:
+            kwargs["poolclass"] = sa.pool.StaticPool
+        engine = sa.create_engine(u, **kwargs)
+        event.listen(engine, "connect", _sqlite_connect)
+        event.listen(engine, "begin", _sqlite_begin)
+        return engine
+    try:
+        return sa.create_engine(u, pool_pre_ping=True, connect_args={
+            "connect_timeout": 10, "application_name": "district-tech-dashboard"})
+    except NoSuchModuleError as exc:
+        raise StoreError(f"The database driver for {u.drivername} is not installed ({exc}).") from None
+
+
+def _first_line(exc: BaseException) -> str:
+    orig = getattr(exc, "orig", None) or exc
+    text = str(orig).strip().splitlines()
+    return text[0].rstrip(".") if text else type(orig).__name__
+
+
+# ---- the store ----------------------------------------------------------------------------------
+class Store:
+    """Survey rounds in one database. Thread-safe (one engine, a connection pool); several processes
+    may use the same database at once."""
+
+    def __init__(self, url: str | URL | None = None, *, migrate: bool = True):
+        self.url = normalise_url(database_url(url) if url is None or isinstance(url, str) else url)
+        self.backend = self.url.get_backend_name()
+        self.engine = create_store_engine(self.url)
+        self._write = self.engine.execution_options(**{_WRITE: True})
+        self.description = describe_url(self.url)
+        if migrate:
+            self.migrate()
+
+    def __repr__(self) -> str:
+        return f"Store({self.description})"
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    # -- errors from the driver become sentences ------------------------------------------------
+    def _unreachable(self, exc: DBAPIError) -> StoreError:
+        return StoreError(f"The rounds database ({self.description}) cannot be used: {_first_line(exc)}.")
+
+    # -- schema ---------------------------------------------------------------------------------
+    def _alembic_config(self):
+        from alembic.config import Config
+
+        cfg = Config()
+        cfg.set_main_option("script_location", str(MIGRATIONS_DIR))
+        return cfg
+
+    def schema_revision(self) -> str | None:
+        """The schema revision the database is at (None: no schema yet). Plain SQL, so that opening a
+        store that is up to date does not load Alembic."""
+        try:
+            with self.engine.connect() as conn:
+                if not sa.inspect(conn).has_table(SCHEMA_VERSION_TABLE):
+                    return None
+                return conn.execute(sa.text(f"SELECT version_num FROM {SCHEMA_VERSION_TABLE}")).scalar()
+        except DBAPIError as exc:
+            raise self._unreachable(exc) from None
+
+    def head_revision(self) -> str:
+        """The newest revision among the migrations (:data:`SCHEMA_HEAD`, which a test holds equal)."""
+        from alembic.script import ScriptDirectory
+
+        return ScriptDirectory.from_config(self._alembic_config()).get_current_head()
+
+    def migrate(self) -> None:
+        """Create the schema, or bring an older one up to this release's, under a lock."""
+        from alembic import command
+        from alembic.runtime.migration import MigrationContext
+        from alembic.script import ScriptDirectory
+        from alembic.util import CommandError
+
+        if self.schema_revision() == SCHEMA_HEAD:
+            return
+        cfg = self._alembic_config()
+        script = ScriptDirectory.from_config(cfg)
+        head = script.get_current_head()
+        try:
+            with self._write.begin() as conn:
+                if self.backend == "postgresql":
+                    conn.execute(sa.text("SELECT pg_advisory_xact_lock(:key)"), {"key": _MIGRATION_LOCK})
+                current = MigrationContext.configure(
+                    conn, opts={"version_table": SCHEMA_VERSION_TABLE}).get_current_revision()
+                if current is not None:
+                    try:
+                        script.get_revision(current)
+                    except CommandError:
+                        raise StoreError(
+                            f"The rounds database ({self.description}) was set up by a newer release of the "
+                            f"dashboard (schema {current}); update the dashboard to use it.") from None
+                if current != head:
+                    cfg.attributes["connection"] = conn
+                    command.upgrade(cfg, "head")
+        except DBAPIError as exc:
+            raise self._unreachable(exc) from None
+
+    # -- reading --------------------------------------------------------------------------------
+    def _round_query(self):
+        counts = (sa.select(ratings_table.c.round_id, sa.func.count().label("n"))
+                  .group_by(ratings_table.c.round_id).subquery())
+        r = rounds_table.c
+        return (sa.select(r.id, r.label, r.survey_date, r.framework_id, r.framework_version, r.scale_id,
+                          r.scale_min, r.scale_max, r.source_name, r.source_sha256, r.respondents,
+                          sa.func.coalesce(counts.c.n, 0).label("ratings"), r.saved_at)
+                .select_from(rounds_table.outerjoin(counts, counts.c.round_id == r.id)))
+
+    @staticmethod
+    def _round(row) -> Round:
+        saved = row.saved_at
+        if isinstance(saved, str):
+            saved = datetime.fromisoformat(saved)
+        if saved.tzinfo is None:  # SQLite keeps no time zone; we write UTC
+            saved = saved.replace(tzinfo=UTC)
+        return Round(id=int(row.id), label=row.label, survey_date=row.survey_date, framework_id=row.framework_id,
+                     framework_version=row.framework_version, scale_id=row.scale_id, scale_min=int(row.scale_min),
+                     scale_max=int(row.scale_max), source_name=row.source_name, source_sha256=row.source_sha256,
+                     respondents=int(row.respondents), ratings=int(row.ratings), saved_at=saved)
+
+    def _read(self, query) -> list:
+        try:
+            with self.engine.connect() as conn:
+                return conn.execute(query).all()
+        except DBAPIError as exc:
+            raise self._unreachable(exc) from None
+
+    def list_rounds(self) -> list[Round]:
+        """Every round, oldest survey first (then by id)."""
+        q = self._round_query().order_by(rounds_table.c.survey_date, rounds_table.c.id)
+        return [self._round(row) for row in self._read(q)]
+
+    def get_round(self, round_id: int) -> Round:
+        rows = self._read(self._round_query().where(rounds_table.c.id == int(round_id)))
+        if not rows:
+            raise RoundNotFoundError(f"There is no round {round_id}; `python -m framework rounds list` shows them.")
+        return self._round(rows[0])
+
+    def find_round(self, *, source_sha256: str | None = None, framework_id: str | None = None,
+                   scale_id: str | None = None, label: str | None = None) -> Round | None:
+        q = self._round_query()
+        if source_sha256 is not None:
+            q = q.where(rounds_table.c.source_sha256 == source_sha256.lower(),
+                        rounds_table.c.framework_id == framework_id, rounds_table.c.scale_id == scale_id)
+        if label is not None:
+            q = q.where(rounds_table.c.label == label)
+        rows = self._read(q)
+        return self._round(rows[0]) if rows else None
+
+    def import_report(self, round_id: int) -> dict:
+        rows = self._read(sa.select(rounds_table.c.import_report).where(rounds_table.c.id == int(round_id)))
+        if not rows:
+            raise RoundNotFoundError(f"There is no round {round_id}.")
+        return rows[0][0]
+
+    def load_ratings(self, round_id: int) -> pd.DataFrame:
+        """The round's ratings as a tidy frame (the importer's columns; email, row and column are "";
+        ``role_id`` is left "" for the caller's targets to fill: ``targets.match_roles(frame.role)``)."""
+        self.get_round(round_id)
+        mark = "%s" if self.backend == "postgresql" else "?"
+        sql = (f"SELECT respondent, name, role, group_name, area_id, rating, status FROM ratings "
+               f"WHERE round_id = {mark} ORDER BY respondent, area_id")
+        try:
+            with self.engine.connect() as conn:
+                cursor = conn.connection.cursor()
+                try:
+                    cursor.execute(sql, (int(round_id),))
+                    rows = cursor.fetchall()
+                finally:
+                    cursor.close()
+        except DBAPIError as exc:
+            raise self._unreachable(exc) from None
+        except Exception as exc:  # the driver's own error class, from the raw cursor
+            raise StoreError(f"The rounds database ({self.description}) cannot be used: {_first_line(exc)}.") from None
+        columns = ["respondent", "name", "role", "group", "area_id", "rating", "status"]
+        return tidy_from_rows(pd.DataFrame.from_records(rows, columns=columns))
+
+    def level_counts(self, round_ids: Sequence[int] | None = None) -> pd.DataFrame:
+        """Number of rating rows per (round, area, status, rating): all a trend needs, counted by the
+        database. Columns round_id, area_id, status, rating (Int64, NA unless rated), count."""
+        r = ratings_table.c
+        q = (sa.select(r.round_id, r.area_id, r.status, r.rating, sa.func.count().label("count"))
+             .group_by(r.round_id, r.area_id, r.status, r.rating))
+        if round_ids is not None:
+            q = q.where(r.round_id.in_([int(i) for i in round_ids]))
+        frame = pd.DataFrame(self._read(q), columns=["round_id", "area_id", "status", "rating", "count"])
+        return frame.astype({"round_id": "int64", "area_id": "string", "status": "string", "rating": "Int64",
+                             "count": "int64"})
+
+    # -- writing --------------------------------------------------------------------------------
+    def save_round(self, combined: Combined, label: str, survey_date: date, digests: Sequence[str]) -> SaveResult:
+        """Store ``combined`` (the session's upload, or one file read by the command line) as a round.
+
+        ``digests`` are the SHA-256 of each source file, in the order of ``combined.results``. The
+        same source (by digest, framework and scale) is stored once: saving it again returns the
+        stored round with ``created=False``, also when two processes save it at the same moment.
+        """
+        label = clean_label(label)
+        if not isinstance(survey_date, date):
+            raise StoreError("A round needs a survey date.")
+        if isinstance(survey_date, datetime):
+            survey_date = survey_date.date()
+        if len(digests) != len(combined.results):
+            raise ValueError("one digest per source file is needed")
+        sha = source_digest(list(digests))
+        fw, sc = combined.framework, combined.scale
+        key = {"source_sha256": sha, "framework_id": fw.id, "scale_id": sc.id}
+        if (found := self.find_round(**key)) is not None:
+            return SaveResult(found, created=False)
+        self._check_label_free(label)
+        rows = rating_rows(combined.ratings)
+        respondents = int(rows.loc[rows["status"].eq(RATED), "respondent"].nunique())
+        values = {
+            "label": label, "survey_date": survey_date, "framework_id": fw.id, "framework_version": fw.version or "",
+            "scale_id": sc.id, "scale_min": sc.min, "scale_max": sc.max,
+            "source_name": ", ".join(r.report.filename for r in combined.results), "source_sha256": sha,
+            "respondents": respondents, "import_report": report_json(combined, digests),
+            "saved_at": datetime.now(UTC),
+        }
+        try:
+            with self._write.begin() as conn:
+                round_id = conn.execute(sa.insert(rounds_table).values(**values)).inserted_primary_key[0]
+                self._insert_ratings(conn, int(round_id), rows)
+        except IntegrityError:
+            # lost a race: another process stored the same file, or took the label, a moment ago
+            if (found := self.find_round(**key)) is not None:
+                return SaveResult(found, created=False)
+            self._check_label_free(label)
+            raise
+        except DBAPIError as exc:
+            raise self._unreachable(exc) from None
+        return SaveResult(self.get_round(int(round_id)), created=True)
+
+    def _check_label_free(self, label: str, except_id: int | None = None) -> None:
+        taken = self.find_round(label=label)
+        if taken is not None and taken.id != except_id:
+            raise LabelTakenError(f"A round named {label!r} exists already (round {taken.id}, "
+                                  f"{taken.survey_date.isoformat()}); choose another name.")
+
+    def _insert_ratings(self, conn: Connection, round_id: int, rows: pd.DataFrame) -> None:
+        """Bulk insert in the round's transaction: COPY on PostgreSQL, executemany on SQLite, in
+        chunks so a million-row round does not need a second copy of itself in memory."""
+        cursor = conn.connection.cursor()
+        try:
+            for start in range(0, len(rows), _CHUNK):
+                part = rows.iloc[start:start + _CHUNK]
+                if self.backend == "postgresql":
+                    buf = io.StringIO()
+                    part.assign(round_id=round_id).rename(columns={"group": "group_name"})[list(_COLUMNS)].to_csv(
+                        buf, header=False, index=False)
+                    # unquoted empty fields are NULL (ratings); text columns keep "" as ""
+                    with cursor.copy(f"COPY ratings ({', '.join(_COLUMNS)}) FROM STDIN WITH (FORMAT csv, "
+                                     "FORCE_NOT_NULL (respondent, area_id, name, role, group_name, status))") as copy:
+                        copy.write(buf.getvalue())
+                else:
+                    rating = part["rating"].astype(object).where(part["rating"].notna(), None)
+                    cursor.executemany(
+                        f"INSERT INTO ratings ({', '.join(_COLUMNS)}) VALUES ({', '.join('?' * len(_COLUMNS))})",
+                        zip(itertools.repeat(round_id), part["respondent"].tolist(), part["area_id"].tolist(),
+                            part["name"].tolist(), part["role"].tolist(), part["group"].tolist(),
+                            [None if v is None else int(v) for v in rating], part["status"].tolist()))
+        finally:
+            cursor.close()
+
+    def rename_round(self, round_id: int, label: str) -> Round:
+        label = clean_label(label)
+        self.get_round(round_id)
+        self._check_label_free(label, except_id=int(round_id))
+        try:
+            with self._write.begin() as conn:
+                done = conn.execute(sa.update(rounds_table).where(rounds_table.c.id == int(round_id))
+                                    .values(label=label)).rowcount
+        except IntegrityError:
+            self._check_label_free(label, except_id=int(round_id))
+            raise
+        except DBAPIError as exc:
+            raise self._unreachable(exc) from None
+        if not done:
+            raise RoundNotFoundError(f"There is no round {round_id}.")
+        return self.get_round(round_id)
+
+    def delete_round(self, round_id: int) -> int:
+        """Delete a round and every rating it had, in one transaction. Returns the ratings removed."""
+        try:
+            with self._write.begin() as conn:
+                removed = conn.execute(sa.delete(ratings_table).where(ratings_table.c.round_id == int(round_id))).rowcount
+                gone = conn.execute(sa.delete(rounds_table).where(rounds_table.c.id == int(round_id))).rowcount
+                if not gone:
+                    raise RoundNotFoundError(f"There is no round {round_id}; nothing was deleted.")
+        except DBAPIError as exc:
+            raise self._unreachable(exc) from None
+        self._scrub()
+        return int(removed)
+
+    def delete_all(self) -> tuple[int, int]:
+        """Delete every round and rating. Returns (rounds, ratings) removed."""
+        try:
+            with self._write.begin() as conn:
+                n_rounds = conn.execute(sa.select(sa.func.count()).select_from(rounds_table)).scalar_one()
+                n_ratings = conn.execute(sa.select(sa.func.count()).select_from(ratings_table)).scalar_one()
+                if self.backend == "postgresql":
+                    conn.execute(sa.text("TRUNCATE TABLE ratings, rounds"))
+                else:
+                    conn.execute(sa.delete(ratings_table))
+                    conn.execute(sa.delete(rounds_table))
+        except DBAPIError as exc:
+            raise self._unreachable(exc) from None
+        self._scrub(vacuum=True)
+        return int(n_rounds), int(n_ratings)
+
+    def _scrub(self, vacuum: bool = False) -> None:
+        """SQLite: fold the write-ahead log into the file and empty it (with secure_delete the deleted
+        rows are overwritten there); after "delete all", also rebuild the file."""
+        if self.backend != "sqlite":
+            return
+        raw = self.engine.raw_connection()
+        try:
+            conn = raw.driver_connection
+            if vacuum:
+                conn.execute("VACUUM")
+            conn.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchall()
+        except Exception:  # another reader holds the log: the next checkpoint will do it
+            pass
+        finally:
+            raw.close()
+
+
+# ---- frames in and out --------------------------------------------------------------------------
+def _text_column(values: pd.Series) -> np.ndarray:
+    """A text column as an object array of stripped strings ("" for missing), converting each distinct
+    value once (the tidy frame's text columns are categoricals)."""
+    cat = values if isinstance(values.dtype, pd.CategoricalDtype) else values.astype("category")
+    cats = np.asarray(cat.cat.categories.astype("string").str.strip().fillna(""), dtype=object)
+    codes = cat.cat.codes.to_numpy()
+    out = np.append(cats, "")[np.where(codes < 0, len(cats), codes)] if len(codes) else np.array([], dtype=object)
+    return out.astype(object)
+
+
+def rating_rows(tidy: pd.DataFrame) -> pd.DataFrame:
+    """The columns a round stores, from a tidy frame: the respondent key becomes ``p0001``… in the
+    order people appear (no email or survey-tool id reaches the database)."""
+    codes, uniques = pd.factorize(tidy["respondent"], sort=False)
+    width = max(4, len(str(len(uniques))))
+    keys = np.array([f"p{i + 1:0{width}d}" for i in range(len(uniques))], dtype=object)
+    status = _text_column(tidy["status"])
+    rating = tidy["rating"].astype("Int64").to_numpy(dtype="float64", na_value=np.nan)
+    rating[status != RATED] = np.nan  # a rating exists exactly when the cell was rated
+    blank = np.full(len(tidy), "", dtype=object)
+    return pd.DataFrame({
+        "respondent": keys[codes] if len(codes) else np.array([], dtype=object),
+        "name": _text_column(tidy["name"]) if "name" in tidy else blank,
+        "role": _text_column(tidy["role"]) if "role" in tidy else blank,
+        "group": _text_column(tidy["group"]) if "group" in tidy else blank,
+        "area_id": _text_column(tidy["area_id"]),
+        "rating": pd.array(rating, dtype="Float64").astype("Int64"),
+        "status": status,
+    })
+
+
+def _categorical(values) -> pd.Categorical:
+    codes, uniques = pd.factorize(np.asarray(values, dtype=object), sort=False)
+    return pd.Categorical.from_codes(codes, categories=pd.Index(uniques, dtype="string"))
+
+
+def tidy_from_rows(frame: pd.DataFrame) -> pd.DataFrame:
+    """Stored rows back to the importer's tidy frame (categorical text, Int64 rating)."""
+    n = len(frame)
+    empty = pd.Categorical.from_codes(np.zeros(n, dtype="int8"), categories=pd.Index([""], dtype="string"))
+    rating = np.array(frame["rating"].to_numpy(dtype=object), dtype="float64") if n else np.array([], dtype="float64")
+    return pd.DataFrame({
+        "respondent": _categorical(frame["respondent"]), "name": _categorical(frame["name"]), "email": empty,
+        "role": _categorical(frame["role"]), "role_id": empty, "group": _categorical(frame["group"]),
+        "area_id": _categorical(frame["area_id"]),
+        "rating": pd.array(rating, dtype="Float64").astype("Int64"),
+        "status": pd.Categorical(np.asarray(frame["status"], dtype=object), categories=STATUSES),
+        "row": np.zeros(n, dtype="int64"), "column": empty,
+    })
+
+
+def _report_dict(report: ImportReport) -> dict:
+    return {
+        "filename": report.filename, "file_kind": report.file_kind, "source_format": report.source_format,
+        "layout": report.layout, "scale_id": report.scale_id, "scale_reason": report.scale_reason,
+        "rows_read": report.rows_read, "rows_used": report.rows_used, "rows_rejected": report.rows_rejected,
+        "blank_rows": report.blank_rows, "respondents": report.respondents, "cells_rated": report.cells_rated,
+        "cells_not_applicable": report.cells_not_applicable, "cells_blank": report.cells_blank,
+        "cells_invalid": report.cells_invalid, "warnings": list(report.warnings),
+        "missing_areas": list(report.missing_areas), "profile": report.profile,
+        "mapping": [{"column": m.column, "kind": m.kind, "target": m.target, "confidence": round(float(m.confidence), 4),
+                     "method": m.method} for m in report.mapping],
+        "rejected": report.rejected_records(),
+    }
+
+
+def report_json(combined: Combined, digests: Sequence[str]) -> dict:
+    """The import report(s) of a round, as JSON: one entry per file, the combining notes, the rescale."""
+    return {
+        "files": [_report_dict(r.report) | {"sha256": d.lower(), "scale": r.scale.id}
+                  for r, d in zip(combined.results, digests)],
+        "scale": combined.scale.id,
+        "framework": {"id": combined.framework.id, "name": combined.framework.name,
+                      "version": combined.framework.version or ""},
+        "rescaled": {name: {str(a): b for a, b in m.items()} for name, m in combined.rescaled.items()},
+        "notes": list(combined.notes),
+    }
+
+
+def round_export(store: Store, round_id: int, area_names: dict[str, str] | None = None) -> pd.DataFrame:
+    """A round's ratings as a table to download: one row per person x skill area, N/A and blank
+    cells with no rating (never 0). Contains names: the round's personnel data."""
+    rnd = store.get_round(round_id)
+    tidy = store.load_ratings(round_id)
+    names = area_names or {}
+    return pd.DataFrame({
+        "Round": rnd.label,
+        "Survey date": rnd.survey_date.isoformat(),
+        "Respondent": tidy["respondent"].astype("string"),
+        "Name": tidy["name"].astype("string"),
+        "Role": tidy["role"].astype("string"),
+        "School or department": tidy["group"].astype("string"),
+        "Skill area": tidy["area_id"].astype("string").map(lambda a: names.get(a, a)),
+        "Area id": tidy["area_id"].astype("string"),
+        "Rating": tidy["rating"],
+        "Status": tidy["status"].astype("string"),
+        "Scale": f"{rnd.scale_min}–{rnd.scale_max}",
+    })
+
+
+__all__ = [
+    "ENV_VAR", "LabelTakenError", "Round", "RoundNotFoundError", "SaveResult", "Store", "StoreError",
+    "clean_label", "database_url", "describe_url", "file_digest", "metadata", "normalise_url", "round_export",
+    "source_digest",
+]
