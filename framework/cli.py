@@ -15,6 +15,7 @@ from framework.aggregate import DEFAULT_MIN_GROUP_SIZE, FLOOR_MIN_GROUP_SIZE, ar
 from framework.definitions import DEFAULT_FRAMEWORK_ID, DefinitionError, builtin_frameworks, get_framework
 from framework.importer import SurveyFileError, read_survey
 from framework.report_cli import add_report_parser, run_report
+from framework.rounds_cli import add_rounds_parser, run_rounds
 from framework.targets import default_targets
 
 EXIT_UNUSABLE = 2
@@ -50,6 +51,7 @@ def build_parser() -> argparse.ArgumentParser:
     m = sub.add_parser("make-sample", help="write the bundled sample district CSV")
     m.add_argument("--out", type=Path, default=None, help="where to write it (default: data/sample_district.csv)")
     add_report_parser(sub)
+    add_rounds_parser(sub)
     return parser
 
 
@@ -65,6 +67,8 @@ def main(argv: list[str] | None = None) -> int:
             return 0
         if args.command == "report":
             return run_report(args)
+        if args.command == "rounds":
+            return run_rounds(args)
     except (SurveyFileError, DefinitionError) as exc:
         print(_sentence(str(exc)), file=sys.stderr)
         return EXIT_UNUSABLE
