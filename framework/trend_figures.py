@@ -43,6 +43,13 @@ def _fmt(v) -> str:
     return "" if v is None or pd.isna(v) else f"{float(v):.2f}"
 
 
+def _label_side(mean: float | None, target: float, scale: Scale) -> str:
+    """Above the point, unless the two-line label would sit on the target line just above it."""
+    if mean is not None and 0 <= target - mean < 0.9 and mean - scale.min >= 0.8:
+        return "bottom center"
+    return "top center"
+
+
 def trend_figure(trend: pd.DataFrame, scale: Scale | None = None, title: str = "Skill-area means by round",
                  columns: int = 4) -> go.Figure:
     """Small multiples: one panel per skill area (framework order, shaded by category), the mean per
@@ -68,7 +75,7 @@ def trend_figure(trend: pd.DataFrame, scale: Scale | None = None, title: str = "
         at = ["" if not s else f"{int(a)} of {n}" for a, n, s in zip(part["at_target_n"], part["n"], shown)]
         dates = part["survey_date"].dt.strftime("%Y-%m-%d").tolist()
         fig.add_trace(go.Scatter(
-            x=x, y=mean, mode="lines+markers+text", text=text, textposition="top center",
+            x=x, y=mean, mode="lines+markers+text", text=text, textposition=[_label_side(m, area.target, scale) for m in mean],
             textfont=dict(size=11, color="#003e63"), line=dict(color=TEAM_COLOUR, width=2.5),
             marker=dict(size=8, color=TEAM_COLOUR), connectgaps=False, cliponaxis=False,
             name="Mean (n = ratings at each point)", legendgroup="mean", showlegend=i == 0,

@@ -277,6 +277,41 @@ def latest_changes(trend: pd.DataFrame) -> pd.DataFrame:
     return trend[trend["round_index"].eq(trend["round_index"].max())].reset_index(drop=True)
 
 
+def change_summary(trend: pd.DataFrame, small_n: int = SMALL_N) -> list[str]:
+    """The latest round against the round before it, in a few plain sentences (counts of areas up,
+    down and unchanged; the largest rise and fall with both means; cautions). Hidden points are
+    never described."""
+    latest = latest_changes(trend)
+    if latest.empty or latest["previous_round_id"].isna().all():
+        return []
+    cur, prev = latest["round_label"].iloc[0], latest["previous_label"].dropna().iloc[0]
+    counts = latest["direction"].value_counts()
+    up, down, same = (int(counts.get(d, 0)) for d in ("up", "down", "same"))
+    n_cmp = up + down + same
+    out = []
+    if n_cmp == 0:
+        return [f"No skill area can be compared between {prev} and {cur} (hidden or without ratings in one of them)."]
+    parts = [f"{up} went up" if up else "", f"{down} went down" if down else "", f"{same} did not change" if same else ""]
+    parts = [p for p in parts if p]
+    said = parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
+    out.append(f"From {prev} to {cur}, of {n_cmp} skill {'area' if n_cmp == 1 else 'areas'} that can be compared, {said}.")
+    shown = latest[latest["direction"].ne("")]
+    for direction, word, pick in (("up", "Largest rise", shown["change"].idxmax()), ("down", "Largest fall", shown["change"].idxmin())):
+        r = latest.loc[pick]
+        if r["direction"] == direction:
+            out.append(f"{word}: {r['area']}, {r['previous_mean']:.2f} → {r['mean']:.2f} "
+                       f"({change_words(direction, r['change'])}).")
+    cautions = int(latest["small_n"].sum())
+    if cautions:
+        out.append(f"{cautions} of these {'change rests' if cautions == 1 else 'changes rest'} on fewer than {small_n} "
+                   "ratings in a round; read them with care.")
+    other = len(latest) - n_cmp
+    if other:
+        out.append(f"{other} skill {'area' if other == 1 else 'areas'} cannot be compared (hidden or without ratings "
+                   "in one of the rounds).")
+    return out
+
+
 def change_words(direction: str, change: float) -> str:
     """"▲ up 0.30", "▼ down 0.12", "► no change": arrow and words, never colour alone."""
     if not direction:
@@ -291,6 +326,7 @@ __all__ = [
     "SMALL_N",
     "TREND_COLUMNS",
     "RoundData",
+    "change_summary",
     "change_words",
     "common_scale",
     "latest_changes",

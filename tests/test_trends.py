@@ -224,3 +224,15 @@ def test_no_change_and_large_groups_have_no_caution(store):
     assert latest["direction"].eq("same").all() and not latest["small_n"].any()
     table = change_table(trend)
     assert table["Change"].eq("► no change").all() and table["Caution"].eq("").all()
+
+
+def test_change_summary_in_words(two_rounds):
+    from framework.trends import change_summary
+
+    lines = change_summary(trend_summary(two_rounds, get_framework()))
+    assert lines[0] == "From Fall 2025 to Spring 2026, of 2 skill areas that can be compared, 1 went up and 1 went down."
+    assert lines[1] == "Largest rise: Leadership and Vision, 2.80 → 3.50 (▲ up 0.70)."
+    assert lines[2] == "Largest fall: Ethics and Policies, 4.00 → 3.83 (▼ down 0.17)."
+    assert lines[3] == "2 of these changes rest on fewer than 10 ratings in a round; read them with care."
+    assert lines[4] == "8 skill areas cannot be compared (hidden or without ratings in one of the rounds)."
+    assert change_summary(trend_summary(two_rounds, get_framework(), round_ids=[1])) == []
