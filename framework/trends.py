@@ -277,6 +277,23 @@ def latest_changes(trend: pd.DataFrame) -> pd.DataFrame:
     return trend[trend["round_index"].eq(trend["round_index"].max())].reset_index(drop=True)
 
 
+def round_table(source: Store | Sequence[RoundData], round_id: int, framework: Framework | None = None, *,
+                targets: TargetSet | None = None, min_group_size: int | None = DEFAULT_MIN_GROUP_SIZE) -> pd.DataFrame:
+    """One round's figures per skill area, as a table to export in the anonymous view (hidden areas
+    keep their n and nothing else). The named view's export is :func:`framework.store.round_export`."""
+    trend = trend_summary(source, framework, targets=targets, min_group_size=min_group_size, round_ids=[round_id])
+    hidden = trend["suppressed"]
+    return pd.DataFrame({
+        "Round": trend["round_label"], "Survey date": trend["survey_date"].dt.date.astype("string"),
+        "Category": trend["category"], "Skill area": trend["area"], "n": trend["n"],
+        "Mean": trend["mean"].round(4), "Median": trend["median"], "Target": trend["target"],
+        "Gap": trend["gap"].round(4), "At or above target": trend["at_target_n"], "N/A answers": trend["n_na"],
+        "Status": np.where(hidden, f"hidden (fewer than {min_group_size})" if min_group_size else "hidden",
+                           np.where(trend["n"].eq(0), "no ratings", "")),
+        "Scale": trend.attrs["scale"],
+    })
+
+
 def change_summary(trend: pd.DataFrame, small_n: int = SMALL_N) -> list[str]:
     """The latest round against the round before it, in a few plain sentences (counts of areas up,
     down and unchanged; the largest rise and fall with both means; cautions). Hidden points are
@@ -331,5 +348,6 @@ __all__ = [
     "common_scale",
     "latest_changes",
     "round_from_combined",
+    "round_table",
     "trend_summary",
 ]

@@ -9,6 +9,7 @@ import streamlit as st
 
 from framework.exports import to_csv_bytes
 from framework.store import LABEL_MAX, StoreError, round_export, source_digest
+from framework.trends import round_table
 from pages._shared import K_SOURCE, K_UPLOAD, SOURCE_UPLOAD, current_dataset
 from pages._store import TRENDS_PAGE, UPLOAD_PAGE, flash, get_store, page_link, show_flash
 
@@ -160,12 +161,22 @@ try:
     c1, c2, c3 = st.columns([2, 1, 1], vertical_alignment="bottom")
     c1.text_input("New name", key=K_RENAME, max_chars=LABEL_MAX, placeholder=chosen.label)
     c2.button("Rename", key="rounds-rename-button", on_click=_rename, args=(chosen.id,))
-    names = {a.id: a.name for a in data.framework.areas}
-    c3.download_button(
-        "Export as CSV", data=lambda: to_csv_bytes(round_export(store, chosen.id, names)),
-        file_name=f"round-{chosen.id}-{_slug(chosen.label)}.csv", mime="text/csv", key="rounds-export",
-        help="One row per person and skill area. The file contains names: keep it as personnel data.",
-    )
+    if data.named:  # the team's own view: every person's ratings, with names
+        names = {a.id: a.name for a in data.framework.areas}
+        c3.download_button(
+            "Export as CSV", data=lambda: to_csv_bytes(round_export(store, chosen.id, names)),
+            file_name=f"round-{chosen.id}-{_slug(chosen.label)}-named.csv", mime="text/csv", key="rounds-export",
+            help="Named view: one row per person and skill area. The file contains names: keep it as personnel data.",
+        )
+    else:  # anonymous: the round's figures per skill area, hidden below the minimum group size
+        c3.download_button(
+            "Export as CSV", key="rounds-export", mime="text/csv",
+            data=lambda: to_csv_bytes(round_table(store, chosen.id, data.framework, targets=data.targets,
+                                                  min_group_size=data.min_group_size)),
+            file_name=f"round-{chosen.id}-{_slug(chosen.label)}.csv",
+            help=f"Anonymous view: the round's figures per skill area (areas resting on fewer than "
+                 f"{data.min_group_size} people are hidden). Switch on the named view to export every rating.",
+        )
     if st.session_state.get(K_CONFIRM) == chosen.id:
         st.warning(f"Delete round {chosen.id} {chosen.label!r} and its {chosen.ratings} ratings? This cannot be undone.")
         y, n_, _ = st.columns([1, 1, 3])

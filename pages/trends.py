@@ -72,6 +72,9 @@ st.caption(f"{len(chosen_rounds)} {'round' if len(chosen_rounds) == 1 else 'roun
            f"scale {trend.attrs['scale']} · {privacy}")
 for note in trend.attrs["notes"]:
     st.info(note)
+if data.filters.active:
+    st.info(f"The sidebar filter ({data.filters.describe()}) applies to the current data set only: trends show each "
+            "round's whole team.")
 
 c1, c2, c3 = st.columns(3)
 c1.metric("Rounds", len(chosen_rounds), border=True)

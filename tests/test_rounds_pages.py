@@ -139,9 +139,14 @@ def test_delete_all_stored_data_needs_the_word(app, store):
     assert any("No rounds are stored yet" in t for t in texts(app.info))
 
 
-def test_a_round_can_be_exported(app, store):
+def test_the_export_follows_the_privacy_mode(app, store):
+    """Anonymous view: the round's figures per area; the named view (an explicit switch): every rating."""
     save(store, ROUND_A, "Fall 2025", FALL)
     app.switch_page(ROUNDS).run()
+    (download,) = [d for d in app.get("download_button") if d.proto.label == "Export as CSV"]
+    assert "Anonymous view" in download.proto.help and "names" not in download.proto.help.split(".")[0]
+    app.session_state["named_view"] = True
+    app.run()
     (download,) = [d for d in app.get("download_button") if d.proto.label == "Export as CSV"]
     assert "contains names" in download.proto.help
 

@@ -236,3 +236,17 @@ def test_change_summary_in_words(two_rounds):
     assert lines[3] == "2 of these changes rest on fewer than 10 ratings in a round; read them with care."
     assert lines[4] == "8 skill areas cannot be compared (hidden or without ratings in one of the rounds)."
     assert change_summary(trend_summary(two_rounds, get_framework(), round_ids=[1])) == []
+
+
+def test_the_anonymous_round_table_hides_small_areas(two_rounds):
+    from framework.trends import round_table
+
+    rid = next(r.id for r in two_rounds.list_rounds() if r.label == "Fall 2025")
+    table = round_table(two_rounds, rid, get_framework()).set_index("Skill area")
+    assert len(table) == 10 and set(table["Round"]) == {"Fall 2025"}
+    assert table.loc["Leadership and Vision", "Mean"] == pytest.approx(2.8)
+    assert table.loc["Leadership and Vision", "At or above target"] == 3
+    sp = table.loc["Strategic Planning"]
+    assert sp["n"] == 3 and pd.isna(sp["Mean"]) and pd.isna(sp["N/A answers"]) and sp["Status"] == "hidden (fewer than 5)"
+    assert table.loc["Data Management", "Status"] == "no ratings"
+    assert "Name" not in table.columns and "name" not in table.columns
