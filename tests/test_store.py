@@ -430,3 +430,33 @@ def test_constraints_have_the_declared_names(store):
             c.name for c in table.constraints if isinstance(c, sa.ForeignKeyConstraint)}
     assert {c.name for c in metadata.tables["ratings"].constraints} == {
         "pk_ratings", "fk_ratings_round_id_rounds", "ck_ratings_status", "ck_ratings_rating_iff_rated"}
+
+
+def test_districts_sharing_a_postgresql_database_keep_apart_by_schema(tmp_path):
+    """One PostgreSQL database, a schema per district named in the URL (as the README shows): each store
+    creates its tables in its own schema and sees only its own rounds."""
+    gen = fresh_url("postgresql", tmp_path)
+    url = next(gen)
+    try:
+        admin = sa.create_engine(url, isolation_level="AUTOCOMMIT")
+        with admin.connect() as conn:
+            conn.exec_driver_sql("CREATE SCHEMA district_a")
+            conn.exec_driver_sql("CREATE SCHEMA district_b")
+        a = Store(url + "?options=-csearch_path%3Ddistrict_a")
+        b = Store(url + "?options=-csearch_path%3Ddistrict_b")
+        save(a, team(5, 1), "Fall 2025", FALL)
+        save(b, team(6, 2), "Fall 2025", FALL)  # the same name in another district is no clash
+        assert [r.respondents for r in a.list_rounds()] == [5]
+        assert [r.respondents for r in b.list_rounds()] == [6]
+        a.delete_all()
+        assert a.list_rounds() == [] and len(b.list_rounds()) == 1
+        with admin.connect() as conn:
+            tables = conn.execute(sa.text(
+                "SELECT table_schema || '.' || table_name FROM information_schema.tables "
+                "WHERE table_schema IN ('district_a', 'district_b', 'public') ORDER BY 1")).scalars().all()
+        assert tables == [f"{s}.{t}" for s in ("district_a", "district_b") for t in ("ratings", "rounds", "schema_version")]
+        for store in (a, b):
+            store.close()
+        admin.dispose()
+    finally:
+        gen.close()
