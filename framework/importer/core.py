@@ -310,8 +310,12 @@ def _repeat_people(people: pd.DataFrame, times: int, targets: TargetSet) -> dict
     fields = {f: people[f] for f in ("respondent", "name", "email", "role", "group")}
     fields["role_id"] = targets.match_roles(people["role"])
     for name, values in fields.items():
-        codes, uniques = pd.factorize(values.astype("string").fillna(""))
-        out[name] = pd.Categorical.from_codes(np.repeat(codes, times), categories=pd.Index(uniques, dtype="string"))
+        if name == "respondent":  # one key per person after de-duplication: no factorizing needed
+            codes, uniques = np.arange(len(values)), values.to_numpy(dtype=object)
+        else:
+            codes, uniques = pd.factorize(values.astype("string").fillna("").to_numpy(dtype=object))
+        dtype = pd.CategoricalDtype(pd.Index(uniques, dtype="string"))
+        out[name] = pd.Categorical.from_codes(np.repeat(codes, times), dtype=dtype, validate=False)
     return out
 
 
@@ -340,6 +344,8 @@ def _long_cells(frame, ident, framework):
 def _dedupe_people(people: pd.DataFrame) -> tuple[pd.DataFrame, list[tuple]]:
     """Wide layout: one response per person (by email or respondent ID); the latest timestamp wins,
     then the later row."""
+    if not people["respondent"].duplicated().any():
+        return people, []
     keyed = people[~people["respondent"].str.startswith("row:")]
     ordered = keyed.assign(_row=keyed.index).sort_values(["timestamp", "_row"], na_position="first", kind="stable")
     last = ordered.groupby("respondent", sort=False)["_row"].transform("last")

@@ -29,6 +29,20 @@ class RawTable:
     delimiter: str | None = None
     sheet: str | None = None
     notes: list[str] = field(default_factory=list)
+    _first_row: int | None = field(default=None, repr=False)
+
+    @property
+    def first_row(self) -> int:
+        """The first row with any content (computed once; the top rows are looked at first)."""
+        if self._first_row is None:
+            for part in (self.cells.head(64), self.cells):
+                filled = part.apply(lambda s: s.str.strip().ne("")).any(axis=1)
+                if filled.any():
+                    self._first_row = int(filled[filled].index[0])
+                    break
+            else:
+                raise ValueError("the table has no content")
+        return self._first_row
 
     @property
     def kind_text(self) -> str:
@@ -81,7 +95,7 @@ def _binary_share(sample: bytes) -> float:
 
 
 def _sniff_delimiter(text: str) -> str:
-    lines = [ln for ln in text.splitlines()[:50] if ln.strip()]
+    lines = [ln for ln in text[:65536].splitlines()[:50] if ln.strip()]
     sample = "\n".join(lines)
     try:
         return csv.Sniffer().sniff(sample, delimiters=",;\t|").delimiter

@@ -57,12 +57,8 @@ def unique_headers(values: list[str]) -> list[str]:
 
 
 def first_filled_row(raw: RawTable) -> int:
-    """The first row with any content (the top rows are looked at first: the header is near them)."""
-    for cells in (raw.cells.head(64), raw.cells):
-        filled = cells.apply(lambda s: s.str.strip().ne("")).any(axis=1)
-        if filled.any():
-            return int(filled[filled].index[0])
-    raise ValueError("the table has no content")
+    """The first row with any content."""
+    return raw.first_row
 
 
 def header_row(raw: RawTable, offset: int = 0) -> list[str]:
