@@ -30,7 +30,9 @@ else
   owner=$(id -un)
 fi
 
-workdir=$(mktemp -d "${TMPDIR:-/tmp}/dashboard-pg.XXXXXX")
+# As root the server user must reach the folder: /tmp, whatever TMPDIR says.
+if [ "$(id -u)" = 0 ]; then base=/tmp; else base=${TMPDIR:-/tmp}; fi
+workdir=$(mktemp -d "$base/dashboard-pg.XXXXXX")
 chmod 700 "$workdir"
 chown "$owner" "$workdir"
 data="$workdir/data"

@@ -408,8 +408,8 @@ class Store:
         saved = row.saved_at
         if isinstance(saved, str):
             saved = datetime.fromisoformat(saved)
-        if saved.tzinfo is None:  # SQLite keeps no time zone; we write UTC
-            saved = saved.replace(tzinfo=UTC)
+        # SQLite keeps no time zone (we write UTC); PostgreSQL answers in the session's time zone
+        saved = saved.replace(tzinfo=UTC) if saved.tzinfo is None else saved.astimezone(UTC)
         return Round(id=int(row.id), label=row.label, survey_date=row.survey_date, framework_id=row.framework_id,
                      framework_version=row.framework_version, scale_id=row.scale_id, scale_min=int(row.scale_min),
                      scale_max=int(row.scale_max), source_name=row.source_name, source_sha256=row.source_sha256,
