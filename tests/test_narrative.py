@@ -198,3 +198,20 @@ def test_markdown_escapes_area_names():
     from framework.narrative import md_escape
 
     assert md_escape("*bold* [x](http://e)") == "\\*bold\\* \\[x\\](http://e)"
+
+
+def test_strengths_say_whether_the_highest_rated_areas_reach_target():
+    """Highest means first; the headline says in numbers how many of them meet their target."""
+    cols = ["Leadership and Vision", "Strategic Planning", "Ethics and Policies", "Data Management",
+            "Business Management", "Team Building and Staffing"]
+    # means: 3.2, 2.8, 2.0, 1.6, 1.4, 1.2 -> two strongest: Leadership (met) and Strategic Planning (not met)
+    rows = [["4", "3", "2", "2", "1", "1"], ["3", "3", "2", "2", "2", "1"], ["3", "3", "2", "1", "1", "1"],
+            ["3", "3", "2", "2", "1", "2"], ["3", "2", "2", "1", "2", "1"]]
+    mixed, _, _ = summarize(survey(cols, rows))
+    strengths = mixed.finding("strengths")
+    assert [a["area"] for a in strengths.numbers["areas"]] == ["Leadership and Vision", "Strategic Planning"]
+    assert strengths.headline == ("The highest rated areas are Leadership and Vision and Strategic Planning; "
+                                  "1 of them reaches target.")
+    low = [[str(min(int(v), 2)) for v in r] for r in rows]  # nobody above 2: no area reaches 3
+    none, _, _ = summarize(survey(cols, low))
+    assert none.finding("strengths").headline.startswith("No skill area reaches its target yet; the highest rated are")
