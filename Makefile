@@ -19,15 +19,17 @@ $(VENV)/.installed-dev: $(VENV)/.installed-run requirements-dev.txt
 	$(PY) -m pip install --quiet -r requirements-dev.txt
 	touch $@
 
-run: $(VENV)/.installed-run
+run: $(VENV)/.installed-run chromium
 	$(PY) -m streamlit run dashboard.py --server.port $(PORT)
 
-# Debian's chromium drives the browser tests (Playwright never downloads a browser here).
+# Debian's chromium draws the chart images of the board report (kaleido) and drives the browser
+# tests (Playwright never downloads a browser here); DejaVu is the PDF report's font.
 chromium:
-	@command -v chromium >/dev/null 2>&1 || { \
-	  echo "Installing Debian's chromium for the browser tests"; \
+	@command -v chromium >/dev/null 2>&1 && [ -f /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ] || { \
+	  echo "Installing Debian's chromium (chart images and browser tests) and the DejaVu fonts"; \
 	  $(SUDO) apt-get update -qq && \
-	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq chromium fonts-noto-color-emoji >/dev/null; }
+	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq chromium fonts-noto-color-emoji \
+	    fonts-dejavu-core >/dev/null; }
 
 # Debian's postgresql: the store's tests run on SQLite and on a throwaway PostgreSQL server that
 # .ci/with-postgres.sh starts on a free local port for the run and removes afterwards.
@@ -44,8 +46,9 @@ test: $(VENV)/.installed-dev chromium postgresql
 lint: $(VENV)/.installed-dev
 	$(PY) -m ruff check .
 
-bench: $(VENV)/.installed-dev
+bench: $(VENV)/.installed-dev chromium
 	$(PY) bench/bench_import.py
+	$(PY) bench/bench_export.py
 
 sample: $(VENV)/.installed-run
 	$(PY) -m framework make-sample
