@@ -242,11 +242,12 @@ def _strengths(rows: list[dict], scale: Scale, top: int) -> Finding:
     met = [r for r in ranked if not is_below(r["gap"])]
     names = and_list([r["area"] for r in ranked])
     if len(met) == len(ranked):
-        headline = f"Strongest {'area' if count == 1 else 'areas'}: {names}."
+        headline = f"The strongest {'area is' if count == 1 else 'areas are'} {names}."
     elif not any(not is_below(r["gap"]) for r in rows):
         headline = f"No skill area reaches its target yet; the highest rated {'is' if count == 1 else 'are'} {names}."
     else:
-        headline = f"Highest rated: {names}."
+        headline = (f"The highest rated {'area is' if count == 1 else 'areas are'} {names}; {len(met)} of them "
+                    f"{'reaches' if len(met) == 1 else 'reach'} target.")
     points = []
     for r in ranked:
         where = ("above" if is_above(r["gap"]) else "on" if not is_below(r["gap"]) else "below")

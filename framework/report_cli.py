@@ -93,7 +93,7 @@ def run_report(args) -> int:
     from framework.definitions import get_framework
     from framework.images import ImageExportUnavailable, clean_logo, start_renderer
     from framework.importer import read_survey
-    from framework.targets import default_targets
+    from framework.targets import current_targets
 
     try:
         outputs = _check_outputs(list(args.out))
@@ -110,7 +110,7 @@ def run_report(args) -> int:
 
     data, name = _read(args.file)  # SurveyFileError: handled by the caller (status 2, one sentence)
     framework = get_framework(args.framework)
-    targets = default_targets()
+    targets = current_targets()  # the district's saved targets, as the app uses them
     result = read_survey(data, name, framework, scale=args.scale, targets=targets)
     found = default_meta([result], [(data, name)])
     meta = ReportMeta(
