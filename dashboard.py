@@ -34,6 +34,9 @@ nav = st.navigation({
         st.Page(HERE / "coverage.py", title="Coverage", icon=":material/group:", url_path="coverage"),
         st.Page(HERE / "compare.py", title="Compare", icon=":material/compare_arrows:", url_path="compare"),
     ],
+    "Board": [
+        st.Page(HERE / "board.py", title="Board report", icon=":material/co_present:", url_path="board"),
+    ],
     "Data and settings": [
         st.Page(HERE / "upload.py", title="Upload survey", icon=":material/upload_file:", url_path="upload"),
         st.Page(HERE / "settings.py", title="Targets and framework", icon=":material/tune:", url_path="settings"),

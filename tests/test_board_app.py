@@ -1,4 +1,4 @@
-"""AppTest of the board page (through tests/board_app.py until dashboard.py registers it).
+"""AppTest of the board page, through dashboard.py.
 
 The figures, the summary and the title fields come from the data; presentation mode steps through
 one finding per screen and keeps the title fields; the page is anonymous at the sidebar's minimum
@@ -19,12 +19,12 @@ from framework.importer import read_survey
 from framework.targets import default_targets
 from tests.conftest import ROOT, SAMPLE
 
-BOARD = "../pages/board.py"  # relative to tests/board_app.py
+BOARD = "pages/board.py"
 
 
 @pytest.fixture
 def board():
-    at = AppTest.from_file(str(ROOT / "tests" / "board_app.py"), default_timeout=120)
+    at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=120)
     at.run()
     at.switch_page(BOARD).run()
     assert not at.exception, at.exception
@@ -132,7 +132,7 @@ def test_board_follows_the_framework_choice(board):
 
 def test_without_a_browser_the_page_says_what_to_install(monkeypatch):
     monkeypatch.setenv("BROWSER_PATH", "/nonexistent/chromium")
-    at = AppTest.from_file(str(ROOT / "tests" / "board_app.py"), default_timeout=120)
+    at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=120)
     at.run()
     at.switch_page(BOARD).run()
     assert not at.exception

@@ -1,18 +1,12 @@
 """Browser test of the board page in headless Debian chromium: every export button gives a valid file.
 
-Served through dashboard.py (the ``app_url`` fixture) once it registers pages/board.py; until then
-through tests/board_app.py, an entry point with the overview and the board page.
+Served through dashboard.py (the ``app_url`` fixture).
 """
 
 from __future__ import annotations
 
 import csv
 import io
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
 import zipfile
 
 import openpyxl
@@ -21,49 +15,16 @@ from pptx import Presentation
 from pypdf import PdfReader
 
 from framework.images import PNG_MAGIC
-from tests.conftest import ROOT, SAMPLE
+from tests.conftest import SAMPLE
 
 pytestmark = pytest.mark.e2e
 IDLE = '[data-testid="stApp"][data-test-script-state="notRunning"]'
 
 
-def _registered() -> bool:
-    return "board.py" in (ROOT / "dashboard.py").read_text()
-
-
 @pytest.fixture(scope="session")
-def board_url(request, tmp_path_factory):
-    if _registered():
-        yield request.getfixturevalue("app_url")
-        return
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    log = tmp_path_factory.mktemp("board-server") / "streamlit.log"
-    with open(log, "wb") as out:
-        proc = subprocess.Popen(
-            [sys.executable, "-m", "streamlit", "run", "tests/board_app.py", "--server.headless", "true",
-             "--server.port", str(port), "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none"],
-            cwd=ROOT, stdout=out, stderr=subprocess.STDOUT,
-        )
-    url = f"http://localhost:{port}"
-    for _ in range(240):
-        try:
-            if urllib.request.urlopen(url + "/_stcore/health", timeout=1).read() == b"ok":
-                break
-        except OSError:
-            time.sleep(0.25)
-    else:
-        proc.kill()
-        raise RuntimeError(f"streamlit did not start; log:\n{log.read_text()}")
-    yield url
-    proc.terminate()
-    try:
-        proc.wait(10)
-    except subprocess.TimeoutExpired:
-        proc.kill()
-    text = log.read_text(errors="replace")
-    assert "Traceback" not in text, f"the app logged a traceback:\n{text}"
+def board_url(app_url):
+    """The app served through dashboard.py (see tests/conftest.py)."""
+    return app_url
 
 
 def wait_idle(page, timeout: int = 60_000) -> None:
