@@ -319,7 +319,11 @@ class Store:
         self._write = self.engine.execution_options(**{_WRITE: True})
         self.description = describe_url(self.url)
         if migrate:
-            self.migrate()
+            try:
+                self.migrate()
+            except BaseException:
+                self.engine.dispose()
+                raise
 
     def __repr__(self) -> str:
         return f"Store({self.description})"
@@ -395,13 +399,12 @@ class Store:
 
     # -- reading --------------------------------------------------------------------------------
     def _round_query(self):
-        counts = (sa.select(ratings_table.c.round_id, sa.func.count().label("n"))
-                  .group_by(ratings_table.c.round_id).subquery())
         r = rounds_table.c
-        return (sa.select(r.id, r.label, r.survey_date, r.framework_id, r.framework_version, r.scale_id,
-                          r.scale_min, r.scale_max, r.source_name, r.source_sha256, r.respondents,
-                          sa.func.coalesce(counts.c.n, 0).label("ratings"), r.saved_at)
-                .select_from(rounds_table.outerjoin(counts, counts.c.round_id == r.id)))
+        # counted per round on the primary key's prefix, so one round's row never counts the others'
+        n = (sa.select(sa.func.count()).select_from(ratings_table).where(ratings_table.c.round_id == r.id)
+             .correlate(rounds_table).scalar_subquery())
+        return sa.select(r.id, r.label, r.survey_date, r.framework_id, r.framework_version, r.scale_id, r.scale_min,
+                         r.scale_max, r.source_name, r.source_sha256, r.respondents, n.label("ratings"), r.saved_at)
 
     @staticmethod
     def _round(row) -> Round:
