@@ -49,6 +49,7 @@ lint: $(VENV)/.installed-dev
 bench: $(VENV)/.installed-dev chromium
 	$(PY) bench/bench_import.py
 	$(PY) bench/bench_export.py
+	$(PY) bench/bench_store.py
 
 sample: $(VENV)/.installed-run
 	$(PY) -m framework make-sample

@@ -33,12 +33,14 @@ nav = st.navigation({
         st.Page(HERE / "area.py", title="Skill area", icon=":material/target:", url_path="area"),
         st.Page(HERE / "coverage.py", title="Coverage", icon=":material/group:", url_path="coverage"),
         st.Page(HERE / "compare.py", title="Compare", icon=":material/compare_arrows:", url_path="compare"),
+        st.Page(HERE / "trends.py", title="Trends", icon=":material/trending_up:", url_path="trends"),
     ],
     "Board": [
         st.Page(HERE / "board.py", title="Board report", icon=":material/co_present:", url_path="board"),
     ],
     "Data and settings": [
         st.Page(HERE / "upload.py", title="Upload survey", icon=":material/upload_file:", url_path="upload"),
+        st.Page(HERE / "rounds.py", title="Survey rounds", icon=":material/history:", url_path="rounds"),
         st.Page(HERE / "settings.py", title="Targets and framework", icon=":material/tune:", url_path="settings"),
     ],
 })

@@ -108,7 +108,7 @@ st.markdown(
     "Upload the CSV or Excel files your survey tool exported (Google Forms, Microsoft Forms, SurveyMonkey, "
     "Qualtrics, or a sheet you made): one row per staff member with a column per skill area, or one row per "
     "staff member and skill area. Several files (say, one per department) are read as one team. "
-    "The files stay in this browser session; nothing is stored."
+    "The files stay in this browser session until you save them as a round on the Survey rounds page."
 )
 st.file_uploader("Survey files", type=["csv", "xlsx", "tsv", "txt"], key="uploader", on_change=_take_upload,
                  accept_multiple_files=True)

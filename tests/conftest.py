@@ -20,6 +20,15 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networki
 
 
 @pytest.fixture(autouse=True)
+def _private_store(tmp_path, monkeypatch):
+    """Every test gets its own rounds database, targets file and mapping folder: nothing is written
+    under the repository's data/ (a test that wants PostgreSQL sets DATABASE_URL itself)."""
+    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'rounds.sqlite'}")
+    monkeypatch.setenv("DASHBOARD_TARGETS_PATH", str(tmp_path / "targets.toml"))
+    monkeypatch.setenv("DASHBOARD_MAPPINGS_DIR", str(tmp_path / "mappings"))
+
+
+@pytest.fixture(autouse=True)
 def _clear_streamlit_caches():
     """st.cache_* outlive an AppTest in one process (streamlit#9139): start every test clean."""
     if "streamlit" in sys.modules:
@@ -62,6 +71,11 @@ def app_url(tmp_path_factory):
             [sys.executable, "-m", "streamlit", "run", "dashboard.py", "--server.headless", "true",
              "--server.port", str(port), "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none"],
             cwd=ROOT, stdout=out, stderr=subprocess.STDOUT,
+            env=os.environ | {
+                "DATABASE_URL": f"sqlite:///{tmp_path_factory.mktemp('db') / 'rounds.sqlite'}",
+                "DASHBOARD_TARGETS_PATH": str(tmp_path_factory.mktemp('targets') / 'targets.toml'),
+                "DASHBOARD_MAPPINGS_DIR": str(tmp_path_factory.mktemp('mappings')),
+            },
         )
     url = f"http://localhost:{port}"
     for _ in range(240):

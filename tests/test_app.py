@@ -12,7 +12,7 @@ from framework.importer import read_survey
 from framework.targets import default_targets
 from tests.conftest import SAMPLE
 
-PAGES = ["pages/overview.py", "pages/upload.py"]
+PAGES = ["pages/overview.py", "pages/upload.py", "pages/trends.py", "pages/rounds.py", "pages/board.py"]
 
 SMALL = (
     b"Name,Email,Role,School,Leadership and Vision,Strategic Planning,Data Management\n"

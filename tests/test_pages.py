@@ -13,7 +13,7 @@ from tests.conftest import ROOT, SAMPLE
 from tests.test_privacy import synthetic_district
 
 TEAM_PAGES = ["pages/overview.py", "pages/gaps.py", "pages/area.py", "pages/coverage.py", "pages/compare.py",
-              "pages/settings.py", "pages/upload.py"]
+              "pages/settings.py", "pages/upload.py", "pages/trends.py", "pages/rounds.py", "pages/board.py"]
 NAMES = [row["Full name"] for row in csv.DictReader(io.StringIO(SAMPLE.read_text("utf-8")))]
 
 ISTE = """

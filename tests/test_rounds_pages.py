@@ -1,5 +1,5 @@
-"""AppTest of the Trends and Survey rounds pages (through tests/app_with_rounds.py, the same routing as
-dashboard.py), on SQLite and PostgreSQL: save an upload as a round, manage rounds, see the trend."""
+"""AppTest of the Trends and Survey rounds pages through dashboard.py, on SQLite and PostgreSQL:
+save an upload as a round, manage rounds, see the trend."""
 
 from __future__ import annotations
 
@@ -20,7 +20,7 @@ from tests.store_support import (
 )
 from tests.test_trends import ROUND_A, ROUND_B
 
-TRENDS, ROUNDS, UPLOAD = "../pages/trends.py", "../pages/rounds.py", "../pages/upload.py"
+TRENDS, ROUNDS, UPLOAD = "pages/trends.py", "pages/rounds.py", "pages/upload.py"
 FALL, SPRING = date(2025, 10, 1), date(2026, 4, 15)
 SIX = survey_csv({"Leadership and Vision": [4, 2, 3, 1, 2, 3], "Strategic Planning": [3, 2, 1, 2, 4, 3]})
 
@@ -28,7 +28,7 @@ SIX = survey_csv({"Leadership and Vision": [4, 2, 3, 1, 2, 3], "Strategic Planni
 @pytest.fixture
 def app(db_url, monkeypatch):
     monkeypatch.setenv("DATABASE_URL", db_url)
-    at = AppTest.from_file(str(ROOT / "tests" / "app_with_rounds.py"), default_timeout=60)
+    at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=60)
     at.run()
     assert not at.exception, at.exception
     return at
@@ -218,7 +218,7 @@ def test_choosing_which_rounds_to_compare(app, store):
 
 def test_an_unreachable_database_is_a_message_not_a_traceback(monkeypatch):
     monkeypatch.setenv("DATABASE_URL", "postgresql://alice:s3cr3t@127.0.0.1:1/rounds")
-    at = AppTest.from_file(str(ROOT / "tests" / "app_with_rounds.py"), default_timeout=60)
+    at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=60)
     at.run()
     for page in (ROUNDS, TRENDS):
         at.switch_page(page).run()
