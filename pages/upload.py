@@ -190,6 +190,7 @@ if upload:
                         table, key=f"mapping-editor-{i}", hide_index=True, disabled=["Column", "Confidence", "How"],
                         height=min(36 * (len(table) + 1) + 4, 640),
                         column_config={
+                            "Column": st.column_config.TextColumn(width="large"),
                             "Read as": st.column_config.SelectboxColumn(options=list(options), required=True,
                                                                         width="large"),
                             "Confidence": st.column_config.ProgressColumn(format="%d%%", min_value=0, max_value=100),
