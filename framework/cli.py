@@ -16,7 +16,7 @@ from framework.definitions import DEFAULT_FRAMEWORK_ID, DefinitionError, builtin
 from framework.importer import SurveyFileError, read_survey
 from framework.report_cli import add_report_parser, run_report
 from framework.rounds_cli import add_rounds_parser, run_rounds
-from framework.targets import default_targets
+from framework.targets import current_targets
 
 EXIT_UNUSABLE = 2
 
@@ -103,7 +103,7 @@ def _read(path_text: str) -> tuple[bytes, str]:
 def summarize(args) -> int:
     data, name = _read(args.file)
     framework = get_framework(args.framework)
-    targets = default_targets()
+    targets = current_targets()  # the district's saved targets, as in the app and the report
     result = read_survey(data, name, framework, scale=args.scale, targets=targets)
     k = args.min_group_size
     areas = area_summary(result.ratings, framework, result.scale, targets, min_group_size=k)
