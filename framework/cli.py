@@ -11,10 +11,10 @@ import math
 import sys
 from pathlib import Path
 
-from framework.aggregate import DEFAULT_MIN_GROUP_SIZE, FLOOR_MIN_GROUP_SIZE, area_summary, headline, respondent_count
+from framework.aggregate import DEFAULT_MIN_GROUP_SIZE, area_summary, headline, respondent_count
 from framework.definitions import DEFAULT_FRAMEWORK_ID, DefinitionError, builtin_frameworks, get_framework
 from framework.importer import SurveyFileError, read_survey
-from framework.report_cli import add_report_parser, run_report
+from framework.report_cli import add_report_parser, min_group_size_arg, run_report
 from framework.rounds_cli import add_rounds_parser, run_rounds
 from framework.targets import current_targets
 
@@ -27,23 +27,13 @@ class _Parser(argparse.ArgumentParser):
         raise SystemExit(EXIT_UNUSABLE)
 
 
-def _min_group(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
-    if value < FLOOR_MIN_GROUP_SIZE:
-        raise argparse.ArgumentTypeError(f"the minimum group size is at least {FLOOR_MIN_GROUP_SIZE}")
-    return value
-
-
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="python -m framework", description="District technology maturity dashboard tools.")
     sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
     s = sub.add_parser("summarize", help="summarise a survey export (CSV or XLSX)")
     s.add_argument("file", help="the survey export")
     s.add_argument("--scale", choices=["auto", "1-4", "1-5"], default="auto", help="rating scale (default: detect)")
-    s.add_argument("--min-group-size", type=_min_group, default=DEFAULT_MIN_GROUP_SIZE,
+    s.add_argument("--min-group-size", type=min_group_size_arg, default=DEFAULT_MIN_GROUP_SIZE,
                    help=f"hide results resting on fewer people (default {DEFAULT_MIN_GROUP_SIZE}, at least 3)")
     s.add_argument("--framework", choices=list(builtin_frameworks()), default=DEFAULT_FRAMEWORK_ID,
                    help="framework version (default: the current CoSN framework)")

@@ -27,7 +27,8 @@ class ReportOptionError(ValueError):
     """An option the report cannot use; the message is one sentence."""
 
 
-def _min_group(text: str) -> int:
+def min_group_size_arg(text: str) -> int:
+    """argparse type for --min-group-size (used by summarize and report)."""
     try:
         value = int(text)
     except ValueError:
@@ -48,7 +49,7 @@ def add_report_parser(sub) -> argparse.ArgumentParser:
     r.add_argument("--round", default=None, help="survey round, e.g. 'Fall 2026' (default: the school year of the responses)")
     r.add_argument("--date", default=None, help="survey date as text (default: the responses' first and last date)")
     r.add_argument("--scale", choices=["auto", "1-4", "1-5"], default="auto", help="rating scale (default: detect)")
-    r.add_argument("--min-group-size", type=_min_group, default=DEFAULT_MIN_GROUP_SIZE,
+    r.add_argument("--min-group-size", type=min_group_size_arg, default=DEFAULT_MIN_GROUP_SIZE,
                    help=f"hide results resting on fewer people (default {DEFAULT_MIN_GROUP_SIZE}, at least 3)")
     r.add_argument("--framework", choices=list(builtin_frameworks()), default=DEFAULT_FRAMEWORK_ID,
                    help="framework version (default: the current CoSN framework)")
