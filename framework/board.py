@@ -441,11 +441,6 @@ def contrast(a: tuple[int, int, int], b: tuple[int, int, int]) -> float:
     return (la + 0.05) / (lb + 0.05)
 
 
-def text_on(background: tuple[int, int, int]) -> tuple[int, int, int]:
-    """Black or white, whichever reads better on ``background``."""
-    return (255, 255, 255) if contrast(background, (255, 255, 255)) >= contrast(background, (0, 0, 0)) else (0, 0, 0)
-
-
 def readable_accent(accent: tuple[int, int, int]) -> tuple[int, int, int]:
     """The accent for text on white when it is readable (contrast 4.5 or more), else a dark grey."""
     return accent if contrast(accent, (255, 255, 255)) >= 4.5 else (34, 34, 34)

@@ -58,10 +58,6 @@ def browser_path() -> str | None:
     return str(path)
 
 
-def images_available() -> bool:
-    return _kaleido() is not None and browser_path() is not None
-
-
 def _kaleido():
     try:
         import kaleido
