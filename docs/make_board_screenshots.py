@@ -3,7 +3,7 @@
     python docs/make_board_screenshots.py URL OUTDIR [--pdf FILE]
 
 URL is a running app that serves the board page at URL/board (dashboard.py once the page is
-registered, or ``streamlit run tests/board_app.py``). The browser is Debian's chromium
+registered). The browser is Debian's chromium
 (``CHROMIUM`` overrides the path). With ``--pdf``, the PDF's pages are also rendered with pdftoppm
 (poppler-utils) into OUTDIR/board-pdf-page-N.png and a contact sheet OUTDIR/board-pdf.png.
 """
@@ -17,24 +17,8 @@ import subprocess
 import tempfile
 from pathlib import Path
 
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-        "--disable-sync", "--no-first-run"]
-IDLE = '[data-testid="stApp"][data-test-script-state="notRunning"]'
-
-
-def wait_idle(page, timeout: int = 60_000) -> None:
-    page.wait_for_selector(IDLE, timeout=timeout)
-    page.wait_for_selector('[data-testid="stStatusWidget"]', state="detached", timeout=timeout)
-
-
-def full_shot(page, path: Path) -> None:
-    height = page.evaluate("""() => { const m = document.querySelector('[data-testid="stMain"]');
-                                      return Math.max(m ? m.scrollHeight : 0, document.body.scrollHeight); }""")
-    viewport = page.viewport_size
-    page.set_viewport_size({"width": viewport["width"], "height": max(viewport["height"], height)})
-    page.wait_for_timeout(600)
-    page.screenshot(path=str(path))
-    page.set_viewport_size(viewport)
+# the browser flags and the two page helpers are the app screenshot script's (this folder)
+from make_screenshots import ARGS, full_shot, wait_idle
 
 
 def app_shots(url: str, out: Path) -> list[Path]:

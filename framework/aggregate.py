@@ -73,7 +73,7 @@ def _stats(rated: pd.DataFrame, keys: list[str], target_col: str, scale: Scale) 
     with np.errstate(invalid="ignore", divide="ignore"):
         mean_target = np.bincount(gid, weights=target, minlength=len(index)) / counts.sum(axis=1)
     at = np.bincount(gid, weights=(rating >= target), minlength=len(index))
-    return _from_counts(counts, scale, mean_target, at, index)
+    return stats_from_counts(counts, scale, mean_target, at, index)
 
 
 def _level_counts(gid: np.ndarray, rating: np.ndarray, n_groups: int, scale: Scale) -> np.ndarray:
@@ -83,7 +83,7 @@ def _level_counts(gid: np.ndarray, rating: np.ndarray, n_groups: int, scale: Sca
     return np.bincount(gid * n_levels + lvl, minlength=n_groups * n_levels).reshape(n_groups, n_levels)
 
 
-def _from_counts(counts: np.ndarray, scale: Scale, target: np.ndarray, at: np.ndarray, index) -> pd.DataFrame:
+def stats_from_counts(counts: np.ndarray, scale: Scale, target: np.ndarray, at: np.ndarray, index) -> pd.DataFrame:
     """Ratings are whole levels, so every statistic is an exact function of the count matrix:
     n, mean, standard deviation (n − 1), median, min, max and the count per level."""
     levels = np.asarray(scale.values, dtype="float64")
@@ -141,7 +141,7 @@ def area_summary(
     counts = _level_counts(area[is_rated], rating, len(framework.areas), scale)
     team_target = out["target"].to_numpy()
     at = (counts * (np.asarray(scale.values)[None, :] >= team_target[:, None])).sum(axis=1)
-    stats = _from_counts(counts, scale, team_target, at, out.index)
+    stats = stats_from_counts(counts, scale, team_target, at, out.index)
     out = out.join(stats.drop(columns=["target"]))
     na_mask = status.eq(NOT_APPLICABLE).to_numpy() & (area >= 0)
     out["n_na"] = np.bincount(area[na_mask], minlength=len(framework.areas)).astype("int64")

@@ -24,7 +24,13 @@ from datetime import UTC, date, datetime
 import numpy as np
 import pandas as pd
 
-from framework.aggregate import DEFAULT_MIN_GROUP_SIZE, check_min_group_size, respondent_count
+from framework.aggregate import (
+    DEFAULT_MIN_GROUP_SIZE,
+    check_min_group_size,
+    level_columns,
+    respondent_count,
+    stats_from_counts,
+)
 from framework.combine import Combined, ScaleMismatchError, rescale_map
 from framework.definitions import Framework, get_framework
 from framework.scales import NOT_APPLICABLE, RATED, Scale, get_scale
@@ -184,31 +190,10 @@ def trend_summary(
                               na["area_id"].map(area_pos).to_numpy(dtype="int64")), na["count"].to_numpy(dtype="int64"))
 
     flat = matrix.reshape(-1, n_levels)
-    n = flat.sum(axis=1).astype("float64")
     target = np.tile(np.array([targets.area_target(a, scale) for a in area_ids], dtype="float64"), len(rounds))
-    with np.errstate(invalid="ignore", divide="ignore"):
-        mean = flat @ levels / n
-        var = (flat @ levels**2 - n * mean**2) / (n - 1)
-        std = np.sqrt(np.clip(var, 0, None))
-        std[n < 2] = np.nan
-        cum = flat.cumsum(axis=1)
-        lo = levels[np.argmax(cum >= ((n + 1) // 2)[:, None], axis=1)]
-        hi = levels[np.argmax(cum >= (n // 2 + 1)[:, None], axis=1)]
-        at = (flat * (levels[None, :] >= target[:, None])).sum(axis=1).astype("float64")
-        filled = flat > 0
-        out = pd.DataFrame({
-            "n": n.astype("int64"),
-            "mean": mean,
-            "median": np.where(n > 0, (lo + hi) / 2, np.nan),
-            "std": std,
-            "min": np.where(n > 0, levels[np.argmax(filled, axis=1)], np.nan),
-            "max": np.where(n > 0, levels[n_levels - 1 - np.argmax(filled[:, ::-1], axis=1)], np.nan),
-            "target": target,
-            "at_target_n": np.where(n > 0, at, 0).astype("int64"),
-            "n_na": na_matrix.ravel(),
-        })
-    out["gap"] = out["target"] - out["mean"]
-    out["at_target_share"] = out["at_target_n"] / out["n"].where(out["n"] > 0)
+    at = (flat * (levels[None, :] >= target[:, None])).sum(axis=1)
+    out = stats_from_counts(flat, scale, target, at, pd.RangeIndex(len(flat)))
+    out = out.drop(columns=level_columns(scale)).assign(n_na=na_matrix.ravel())
 
     # who and what each row is
     team_n = _team_sizes(source, rounds)
