@@ -5,7 +5,7 @@ from pathlib import Path
 import streamlit as st
 
 from framework.aggregate import FLOOR_MIN_GROUP_SIZE
-from framework.privacy import DIMENSIONS, filter_options
+from framework.privacy import DIMENSIONS
 from pages._shared import (
     K_FRAMEWORK,
     K_MIN_GROUP,
@@ -97,7 +97,7 @@ with st.sidebar:
     if data.problem:
         st.error(data.problem)
     st.markdown("### Filters")
-    offered = filter_options(data.team, data.k)
+    offered = data.filter_options() if not data.problem else {by: [] for by in DIMENSIONS}
     for by, label in DIMENSIONS.items():
         key = f"filter_{by}"
         kept = [v for v in st.session_state.get(key, []) if v in offered[by]]

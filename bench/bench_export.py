@@ -34,6 +34,7 @@ def measure(fmt: str, path: Path, repeat: int) -> dict:
     from framework.definitions import get_framework
     from framework.images import Renderer
     from framework.importer import read_survey
+    from framework.publication import publish
     from framework.report_pdf import build_pdf
     from framework.report_pptx import build_pptx
     from framework.targets import default_targets
@@ -48,7 +49,7 @@ def measure(fmt: str, path: Path, repeat: int) -> dict:
     def export() -> tuple[dict, int]:
         steps = {}
         t = time.perf_counter()
-        report = build_board_report(result.ratings, framework, result.scale, default_targets(), 5,
+        report = build_board_report(publish(result.ratings, framework, result.scale, default_targets(), 5),
                                     ReportMeta("Bench district", "Fall 2026", ""))
         steps["report"] = time.perf_counter() - t
         t = time.perf_counter()

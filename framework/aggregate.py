@@ -5,11 +5,10 @@ is the level a person must reach to *cover* the area: bench depth and single poi
 count people at or above it. Role views compare each role with its own role profile, and the
 person view compares each person with their role's target.
 
-Privacy. Anonymous results take a minimum group size k (default 5, never below 3): a group or
-area resting on fewer than k people is reported as suppressed with no figures, and when exactly
-one group of a breakdown would be hidden, the next smallest is hidden too, so that the hidden one
-cannot be recovered by subtracting the shown groups from the team total. ``min_group_size=None``
-is the team's own named view and suppresses nothing.
+Privacy. Everything here is the team's own named view: every figure of everyone. Anonymous figures
+come only from :mod:`framework.publication`, which audits them all together before any is shown;
+it uses the statistics below (:func:`stats_from_counts`) and the minimum group size rules
+(:func:`check_min_group_size`).
 """
 
 from __future__ import annotations
@@ -116,21 +115,13 @@ def stats_from_counts(counts: np.ndarray, scale: Scale, target: np.ndarray, at: 
     return out
 
 
-def area_summary(
-    tidy: pd.DataFrame,
-    framework: Framework,
-    scale: Scale,
-    targets: TargetSet,
-    min_group_size: int | None = DEFAULT_MIN_GROUP_SIZE,
-    parent: pd.DataFrame | None = None,
-) -> pd.DataFrame:
+def area_summary(tidy: pd.DataFrame, framework: Framework, scale: Scale, targets: TargetSet) -> pd.DataFrame:
     """One row per skill area, in framework order (areas without data included, with n = 0).
 
-    ``parent`` is the population ``tidy`` was filtered from (the whole team) when a filter is on:
-    an area whose count differs from the parent's by 1 to k − 1 ratings is hidden too, since the
-    parent's figures are shown elsewhere and the difference would single those people out.
+    Every figure of everyone in ``tidy``: the team's own named view. Anonymous figures come only
+    from :func:`framework.publication.publish`, which hides what the audit says must not be shown.
+    ``suppressed`` is False throughout (the same shape as the publication's frames).
     """
-    k = check_min_group_size(min_group_size)
     # area level needs only the team target per area: straight from the categorical codes, one
     # bincount for the level counts and one for the N/A answers (no per-row target lookup)
     out = _frame_for_areas(framework, scale, targets)
@@ -147,14 +138,8 @@ def area_summary(
     out["n_na"] = np.bincount(area[na_mask], minlength=len(framework.areas)).astype("int64")
     out["spof"] = out["at_target_n"].eq(1)
     out["nobody_at_target"] = out["n"].gt(0) & out["at_target_n"].eq(0)
-    team_n = respondent_count(tidy)
-    hide = out["n"].between(1, k - 1) if k else pd.Series(False, index=out.index)  # n = 0: nothing to hide
-    if k and team_n < k:
-        hide[:] = True
-    if k and parent is not None:
-        parent_n = rated_counts(parent, ["area_id"]).reindex(out.index, fill_value=0)
-        hide |= (parent_n - out["n"]).between(1, k - 1)
-    return _suppress(out, hide, scale)
+    out["suppressed"] = False
+    return out
 
 
 def rated_counts(tidy: pd.DataFrame, keys: list[str]) -> pd.Series:
@@ -179,62 +164,42 @@ def _fill_counts(out: pd.DataFrame, scale: Scale) -> pd.DataFrame:
     return out.astype({c: "int64" for c in fill})
 
 
-def _suppress(out: pd.DataFrame, hide: pd.Series, scale: Scale) -> pd.DataFrame:
-    out = out.copy()
-    out["suppressed"] = hide.to_numpy()
-    figures = [c for c in STAT_COLUMNS + level_columns(scale) + ["n_na"] if c in out.columns]
-    for col in figures:
-        out[col] = out[col].astype("float64").mask(out["suppressed"])
-    out["spof"] = out["spof"].astype("boolean").mask(out["suppressed"]) if "spof" in out else None
-    if "nobody_at_target" in out:
-        out["nobody_at_target"] = out["nobody_at_target"].astype("boolean").mask(out["suppressed"])
-    return out
+def category_summary(areas: pd.DataFrame, framework: Framework) -> pd.DataFrame:
+    """One row per category, from an area frame (the named view's :func:`area_summary` or a publication's).
 
-
-def category_summary(
-    tidy: pd.DataFrame,
-    framework: Framework,
-    scale: Scale,
-    targets: TargetSet,
-    min_group_size: int | None = DEFAULT_MIN_GROUP_SIZE,
-) -> pd.DataFrame:
-    """One row per category: statistics over each person's mean across the category's areas.
-
-    ``n`` counts people with at least one rating in the category; a person is at target when their
-    category mean reaches the mean of the category's area targets. In anonymous results an area
-    that is itself hidden (1 to k − 1 ratings) is left out, so its ratings cannot be recovered by
-    comparing category figures.
+    A category's mean is the plain mean of its areas' means (each area counting once), over the areas
+    that have ratings; its target the mean of their targets. When any of its areas is hidden, the
+    category is hidden too (``suppressed``, no mean): a mean over the rest would be another figure, and
+    one over all of them would give the hidden area away. Columns: category, areas, areas_rated,
+    areas_hidden, suppressed, mean, target, gap.
     """
-    k = check_min_group_size(min_group_size)
-    data = with_targets(tidy, framework, scale, targets)
-    data["category_id"] = data["area_id"].map({a.id: a.category for a in framework.areas}).astype("string")
-    rated = data[data["status"].eq(RATED)]
-    if k:
-        per_area = rated.groupby("area_id", observed=True).size()
-        hidden = per_area[(per_area > 0) & (per_area < k)].index
-        rated = rated[~rated["area_id"].isin(hidden)]
-    person = rated.groupby(["category_id", "respondent"], sort=False, observed=True)["rating"].mean().rename("pmean").reset_index()
-    area_t = pd.Series({a.id: targets.area_target(a.id, scale) for a in framework.areas}, dtype="float64")
-    cat_t = area_t.groupby(pd.Series({a.id: a.category for a in framework.areas})).mean()
-    g = person.groupby("category_id")["pmean"]
-    rows = pd.DataFrame({
-        "category": [c.name for c in framework.categories],
-        "areas": [sum(a.category == c.id for a in framework.areas) for c in framework.categories],
-    }, index=pd.Index([c.id for c in framework.categories], name="category_id"))
-    rows["target"] = cat_t.reindex(rows.index)
-    rows["n"] = g.count().reindex(rows.index, fill_value=0).astype("int64")
-    for stat in ("mean", "median", "min", "max", "std"):
-        rows[stat] = getattr(g, stat)().reindex(rows.index).astype("float64")
-    rows["gap"] = rows["target"] - rows["mean"]
-    at = person.assign(t=person["category_id"].map(cat_t)).pipe(lambda d: d["pmean"] >= d["t"])
-    rows["at_target_n"] = at.groupby(person["category_id"]).sum().reindex(rows.index, fill_value=0).astype("int64")
-    rows["at_target_share"] = rows["at_target_n"] / rows["n"].where(rows["n"] > 0)
-    rows["spof"] = rows["at_target_n"].eq(1)
-    team_n = int(rated["respondent"].nunique())
-    hide = rows["n"].between(1, k - 1) if k else pd.Series(False, index=rows.index)
-    if k and team_n < k:
-        hide[:] = True
-    return _suppress(rows, hide, scale)
+    rows = []
+    for c in framework.categories:
+        part = areas[areas["category_id"].eq(c.id)]
+        hidden = part["suppressed"].astype(bool)
+        rated = part[~hidden & part["n"].fillna(0).gt(0)]
+        mean = float("nan") if hidden.any() or rated.empty else float(rated["mean"].mean())
+        target = float(part["target"].mean())
+        rows.append({"category_id": c.id, "category": c.name, "areas": len(part), "areas_rated": len(rated),
+                     "areas_hidden": int(hidden.sum()), "suppressed": bool(hidden.any()), "mean": mean,
+                     "target": target, "gap": target - mean})
+    return pd.DataFrame(rows).set_index("category_id")
+
+
+def overall_mean(areas: pd.DataFrame, weighted: bool = False) -> dict:
+    """The team mean of an area frame: the plain (or, with ``weighted`` and weights for every area,
+    weighted) mean of the area means with ratings; NaN when any area is hidden. Keys: mean, weighted,
+    areas (how many means it averages), hidden (how many areas are hidden)."""
+    hidden = areas["suppressed"].astype(bool)
+    rated = areas[~hidden & areas["n"].fillna(0).gt(0)]
+    use_weights = bool(weighted and len(rated) and rated["weight"].notna().all())
+    if hidden.any() or rated.empty:
+        mean = float("nan")
+    elif use_weights:
+        mean = float((rated["mean"] * rated["weight"]).sum() / rated["weight"].sum())
+    else:
+        mean = float(rated["mean"].mean())
+    return {"mean": mean, "weighted": use_weights, "areas": len(rated), "hidden": int(hidden.sum())}
 
 
 def group_summary(
@@ -243,21 +208,15 @@ def group_summary(
     scale: Scale,
     targets: TargetSet,
     by: str = "role",
-    min_group_size: int | None = DEFAULT_MIN_GROUP_SIZE,
-    parent: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
-    """One row per (group, area): ``by`` is "role" or "group" (school or department).
+    """One row per (group, area) of everyone in ``tidy`` (the named view): ``by`` is "role" or "group".
 
     Targets: by role, each role's own profile; by group, the team target. ``group_n`` is the number
-    of people in the group who rated anything; groups below the minimum size are suppressed whole,
-    cells below it are suppressed, and complementary suppression hides one more group (or cell per
-    area) where exactly one would be hidden. With ``parent`` (the unfiltered team, when ``tidy`` is
-    a filtered view), a group or cell that differs from the same group in the parent by 1 to k − 1
-    people is hidden as well: the group's unfiltered row is shown elsewhere.
+    of people in the group who rated anything. ``suppressed`` is False throughout; anonymous
+    breakdowns come from :meth:`framework.publication.Publication.breakdown`.
     """
     if by not in ("role", "group"):
         raise ValueError("by must be 'role' or 'group'")
-    k = check_min_group_size(min_group_size)
     data = with_targets(tidy, framework, scale, targets)
     data[by] = data[by].fillna("").str.strip().replace("", NOT_STATED)
     rated = data[data["status"].eq(RATED)]
@@ -277,59 +236,14 @@ def group_summary(
     out = _fill_counts(out, scale)
     out["gap"] = out["target"] - out["mean"]
     out["spof"] = out["at_target_n"].eq(1)
+    out["nobody_at_target"] = out["n"].gt(0) & out["at_target_n"].eq(0)
     na = data[data["status"].eq(NOT_APPLICABLE)].groupby([by, "area_id"], observed=True).size()
     out["n_na"] = na.reindex(full, fill_value=0).astype("int64")
     out["group_n"] = out.index.get_level_values(by).map(group_n).astype("int64")
     out["area"] = out.index.get_level_values("area_id").map({a.id: a.name for a in framework.areas})
     out["label"] = out.index.get_level_values("area_id").map({a.id: a.label for a in framework.areas})
-    if not k:
-        hide = pd.Series(False, index=out.index)
-    else:
-        forced_groups, forced_cells = set(), set()
-        if parent is not None:
-            pdata = parent.assign(**{by: parent[by].astype("string").fillna("").str.strip().replace("", NOT_STATED)})
-            prated = pdata[pdata["status"].eq(RATED)]
-            p_group = prated.groupby(by, observed=True)["respondent"].nunique().reindex(group_n.index, fill_value=0)
-            forced_groups = set(group_n.index[(p_group - group_n).between(1, k - 1)])
-            p_cells = rated_counts(pdata, [by, "area_id"]).reindex(full, fill_value=0)
-            forced_cells = set(p_cells.index[(p_cells - out["n"]).between(1, k - 1)])
-            # a cell is also nested in the parent's whole area (the team figure shown elsewhere)
-            p_area = rated_counts(pdata, ["area_id"]).reindex(full.get_level_values("area_id"), fill_value=0)
-            p_area.index = full
-            forced_cells |= set(full[(p_area - out["n"]).between(1, k - 1)])
-            p_team = prated["respondent"].nunique()
-            forced_groups |= set(group_n.index[(p_team - group_n).between(1, k - 1)])
-        hidden_groups = suppressed_groups(group_n, k, forced=forced_groups)
-        hide = pd.Series(out.index.get_level_values(by).isin(hidden_groups), index=out.index)
-        for area_id in framework.area_ids:
-            all_cells = out.xs(area_id, level="area_id")["n"]
-            cells = all_cells[~all_cells.index.isin(hidden_groups)]
-            forced = {g for g in cells.index if (g, area_id) in forced_cells}
-            already = int(all_cells[all_cells.index.isin(hidden_groups)].sum())
-            extra = suppressed_groups(cells, k, already_hidden=already, forced=forced)
-            for grp in extra:
-                hide[(grp, area_id)] = True
-    return _suppress(out, hide, scale)
-
-
-def suppressed_groups(sizes: pd.Series, k: int, already_hidden: int = 0, forced: set | None = None) -> list:
-    """Groups to hide so that nothing below k can be read, directly or by subtraction.
-
-    First every group below k (and any ``forced`` one); then, while what is hidden adds up to
-    fewer than k people (``already_hidden`` counts people hidden in the same breakdown for another
-    reason), the smallest shown group is hidden too. So the total minus the shown groups is either
-    nothing or at least k people. Empty groups (size 0) hide nothing.
-    """
-    sizes = sizes[sizes > 0]
-    hidden = [g for g in sizes.index if sizes[g] < k or g in (forced or set())]
-    total = int(sizes[hidden].sum()) + int(already_hidden)
-    rest = sizes.drop(index=hidden).sort_values(kind="stable")
-    for g in rest.index:
-        if total == 0 or total >= k:
-            break
-        hidden.append(g)
-        total += int(sizes[g])
-    return hidden
+    out["suppressed"] = False
+    return out
 
 
 def person_table(tidy: pd.DataFrame, framework: Framework, scale: Scale, targets: TargetSet) -> pd.DataFrame:
@@ -341,28 +255,22 @@ def person_table(tidy: pd.DataFrame, framework: Framework, scale: Scale, targets
 
 
 def headline(areas: pd.DataFrame, respondents: int, weighted: bool = False) -> dict:
-    """Headline figures for the overview: from an :func:`area_summary` frame.
+    """Headline figures for the overview, from an area frame (named view or publication).
 
-    The team mean is the average of the shown area means, each area counting once, or with
-    ``weighted`` (and a framework that has weights) weighted by the areas' weights.
+    The team mean is :func:`overall_mean`: the average of the area means, each area counting once (or
+    weighted by the areas' weights), and not reported (NaN) when any area is hidden.
     """
-    shown = areas[~areas["suppressed"] & areas["n"].gt(0)]
-    use_weights = weighted and len(shown) and shown["weight"].notna().all()
-    if not len(shown):
-        team_mean = float("nan")
-    elif use_weights:
-        team_mean = float((shown["mean"] * shown["weight"]).sum() / shown["weight"].sum())
-    else:
-        team_mean = float(shown["mean"].mean())
+    shown = areas[~areas["suppressed"].astype(bool) & areas["n"].fillna(0).gt(0)]
+    overall = overall_mean(areas, weighted)
     return {
         "respondents": int(respondents),
-        "team_mean": team_mean,
-        "weighted": bool(use_weights),
+        "team_mean": overall["mean"],
+        "weighted": overall["weighted"],
         "areas_rated": len(shown),
         "areas_below_target": int((shown["gap"] > 0).sum()),
         "spof_areas": int(shown["spof"].fillna(False).astype(bool).sum()),
         "nobody_areas": int(shown["nobody_at_target"].fillna(False).astype(bool).sum()),
-        "suppressed_areas": int(areas["suppressed"].sum()),
+        "suppressed_areas": int(areas["suppressed"].astype(bool).sum()),
     }
 
 

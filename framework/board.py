@@ -1,8 +1,9 @@
 """The board report as data: what the PDF, the deck, the board page and the table exports share.
 
-:func:`build_board_report` always computes the anonymous figures itself, from the tidy ratings and
-a minimum group size (never below 3): whatever the app shows on screen, a document that leaves it
-carries no names, no individual answers and no figure resting on fewer than k people.
+:func:`build_board_report` takes its figures from the data set's audited publication
+(:mod:`framework.publication`), at the minimum group size (never below 3): whatever the app shows on
+screen, a document that leaves it carries no names, no individual answers and no figure that, alone or
+with any other published figure, rests on fewer than k people.
 
 Also here: the defaults the board page and the command line offer for the title page (district
 name from the staff email domain, survey date and school year from the survey's timestamps).
@@ -18,20 +19,14 @@ from dataclasses import dataclass, field
 import pandas as pd
 import plotly.graph_objects as go
 
-from framework.aggregate import (
-    area_summary,
-    category_summary,
-    check_min_group_size,
-    headline,
-    respondent_count,
-)
+from framework.aggregate import headline
 from framework.board_figures import coverage_figure, levels_figure, priority_figure
 from framework.definitions import Framework
 from framework.exports import to_csv_bytes, to_xlsx_bytes
 from framework.figures import area_table, gap_figure, radar_figure
 from framework.narrative import BoardSummary, board_summary
+from framework.publication import Publication
 from framework.scales import Scale
-from framework.targets import TargetSet
 
 REPORT_TITLE = "Technology team skills"
 PRODUCT = "District technology maturity dashboard"
@@ -156,7 +151,8 @@ class BoardReport:
             return [("Respondents", str(self.respondents)), ("Minimum group size", str(self.min_group_size))]
         return [
             ("Respondents", str(self.respondents)),
-            (f"Team average (of {self.scale.max})", f"{h['team_mean']:.2f}"),
+            (f"Team average (of {self.scale.max})",
+             "not reported" if h["team_mean"] != h["team_mean"] else f"{h['team_mean']:.2f}"),
             ("Areas below target", f"{h['areas_below_target']} of {h['areas_rated']}"),
             ("Single points of failure", str(h["spof_areas"])),
             ("Nobody at target", str(h["nobody_areas"])),
@@ -165,28 +161,21 @@ class BoardReport:
 
 # ---- building -------------------------------------------------------------------------------
 def build_board_report(
-    ratings: pd.DataFrame,
-    framework: Framework,
-    scale: Scale,
-    targets: TargetSet,
-    min_group_size: int,
+    publication: Publication,
     meta: ReportMeta | None = None,
     rows_read: int | None = None,
     rows_used: int | None = None,
 ) -> BoardReport:
-    """Anonymous figures, findings and charts for the board, from the tidy ratings.
-
-    ``min_group_size`` is required (a named view, None, is refused): exports are always anonymous.
-    """
-    if min_group_size is None:
-        raise ValueError("board reports are always anonymous: give a minimum group size (at least 3)")
-    k = check_min_group_size(min_group_size)
-    areas = area_summary(ratings, framework, scale, targets, min_group_size=k)
-    categories = category_summary(ratings, framework, scale, targets, min_group_size=k)
-    n = respondent_count(ratings)
-    summary = board_summary(areas, framework, scale, n, k)
-    report = BoardReport(meta or ReportMeta(), framework, scale, k, n, areas, categories, headline(areas, n),
-                         summary, rows_read=rows_read, rows_used=rows_used)
+    """Findings and charts for the board from the data set's audited publication: the whole team's
+    anonymous figures, exactly as the anonymous pages show them (a board document never computes a
+    figure of its own)."""
+    areas = publication.areas()
+    categories = publication.categories()
+    n = publication.respondents
+    k = publication.k
+    summary = board_summary(areas, publication.framework, publication.scale, n, k)
+    report = BoardReport(meta or ReportMeta(), publication.framework, publication.scale, k, n, areas, categories,
+                         headline(areas, n), summary, rows_read=rows_read, rows_used=rows_used)
     report.charts = build_charts(report)
     return report
 
@@ -292,17 +281,18 @@ def export_area_table(areas: pd.DataFrame, scale: Scale, k: int, weighted: bool)
 
 
 def export_category_table(categories: pd.DataFrame, k: int) -> pd.DataFrame:
+    """Each category's mean is the plain mean of its areas' shown means (hidden with any of them)."""
     rows = []
     for _, r in categories.iterrows():
         sup = bool(r["suppressed"])
-        n = int(r["n"])
+        empty = not sup and int(r["areas_rated"]) == 0
         rows.append({
-            "Category": r["category"], "Skill areas": int(r["areas"]), "n": n,
-            "Mean": None if sup or n == 0 else round(float(r["mean"]), 2),
+            "Category": r["category"], "Skill areas": int(r["areas"]),
+            "Mean of the area means": None if sup or empty else round(float(r["mean"]), 2),
             "Target": round(float(r["target"]), 2),
-            "Gap": None if sup or n == 0 else round(float(r["gap"]), 2),
-            "At or above target": None if sup or n == 0 else int(r["at_target_n"]),
-            "Status": f"hidden (fewer than {k})" if sup else "no ratings" if n == 0 else "",
+            "Gap": None if sup or empty else round(float(r["gap"]), 2),
+            "Status": (f"hidden: {int(r['areas_hidden'])} of its areas rest on fewer than {k} people" if sup
+                       else "no ratings" if empty else ""),
         })
     return pd.DataFrame(rows)
 

@@ -1,4 +1,5 @@
-"""Command line: ``python -m framework summarize FILE [--scale auto|1-4|1-5] [--min-group-size N] [--json]``.
+"""Command line: ``python -m framework summarize FILE [--scale auto|1-4|1-5] [--min-group-size N] [--json]``
+and ``python -m framework publication FILE [FILE ...] [--min-group-size K] [--framework ID] [--json]``.
 
 Unusable input exits with status 2 and one plain sentence on stderr; nothing prints a traceback.
 """
@@ -11,9 +12,10 @@ import math
 import sys
 from pathlib import Path
 
-from framework.aggregate import DEFAULT_MIN_GROUP_SIZE, area_summary, headline, respondent_count
+from framework.aggregate import DEFAULT_MIN_GROUP_SIZE, headline
 from framework.definitions import DEFAULT_FRAMEWORK_ID, DefinitionError, builtin_frameworks, get_framework
 from framework.importer import SurveyFileError, read_survey
+from framework.publication import RoundInput, publish, publish_rounds
 from framework.report_cli import add_report_parser, min_group_size_arg, run_report
 from framework.rounds_cli import add_rounds_parser, run_rounds
 from framework.targets import current_targets
@@ -40,6 +42,15 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--json", action="store_true", help="print one JSON object instead of a readable summary")
     m = sub.add_parser("make-sample", help="write the bundled sample district CSV")
     m.add_argument("--out", type=Path, default=None, help="where to write it (default: data/sample_district.csv)")
+    p = sub.add_parser("publication", help="every anonymous figure of a survey (or of survey rounds), audited")
+    p.add_argument("files", nargs="+", metavar="FILE",
+                   help="a survey export; several files are successive survey rounds, oldest first")
+    p.add_argument("--min-group-size", type=min_group_size_arg, default=DEFAULT_MIN_GROUP_SIZE,
+                   help=f"hide results resting on fewer people (default {DEFAULT_MIN_GROUP_SIZE}, at least 3)")
+    p.add_argument("--framework", choices=list(builtin_frameworks()), default=DEFAULT_FRAMEWORK_ID,
+                   help="framework version (default: the current CoSN framework)")
+    p.add_argument("--scale", choices=["auto", "1-4", "1-5"], default="auto", help="rating scale (default: detect)")
+    p.add_argument("--json", action="store_true", help="print one JSON object instead of a readable summary")
     add_report_parser(sub)
     add_rounds_parser(sub)
     return parser
@@ -59,6 +70,8 @@ def main(argv: list[str] | None = None) -> int:
             return run_report(args)
         if args.command == "rounds":
             return run_rounds(args)
+        if args.command == "publication":
+            return publication(args)
     except (SurveyFileError, DefinitionError) as exc:
         print(_sentence(str(exc)), file=sys.stderr)
         return EXIT_UNUSABLE
@@ -96,8 +109,9 @@ def summarize(args) -> int:
     targets = current_targets()  # the district's saved targets, as in the app and the report
     result = read_survey(data, name, framework, scale=args.scale, targets=targets)
     k = args.min_group_size
-    areas = area_summary(result.ratings, framework, result.scale, targets, min_group_size=k)
-    respondents = respondent_count(result.ratings)
+    pub = publish(result.ratings, framework, result.scale, targets, k)  # the anonymous figures, audited
+    areas = pub.areas()
+    respondents = pub.respondents
     report = result.report
     if args.json:
         payload = {
@@ -105,7 +119,8 @@ def summarize(args) -> int:
             "scale": {"min": result.scale.min, "max": result.scale.max},
             "suppressed": respondents < k,
             "areas": {
-                row.area: {"n": int(row.n), "mean": None if row.suppressed or math.isnan(row.mean) else round(float(row.mean), 4)}
+                row.area: {"n": None if row.suppressed else int(row.n),
+                           "mean": None if row.suppressed or math.isnan(row.mean) else round(float(row.mean), 4)}
                 for row in areas.itertuples()
             },
             "warnings": list(report.warnings),
@@ -115,6 +130,46 @@ def summarize(args) -> int:
         sys.stdout.write("\n")
         return 0
     print(render_text(result, areas, respondents, k))
+    return 0
+
+
+def publication(args) -> int:
+    """The ``publication`` command: one file's publication, or several files as successive rounds."""
+    from framework.publication.export import publication_json, series_json
+
+    framework = get_framework(args.framework)
+    targets = current_targets()
+    results = []
+    for path in args.files:
+        data, name = _read(path)
+        results.append((name, read_survey(data, name, framework, scale=args.scale, targets=targets)))
+    k = args.min_group_size
+    if len(results) == 1:
+        name, result = results[0]
+        pub = publish(result.ratings, framework, result.scale, targets, k)
+        doc = publication_json(pub)
+        notes, title = pub.notes, f"{name}: {pub.respondents} respondents"
+    else:
+        scales = {r.scale.id for _, r in results}
+        if len(scales) > 1:
+            which = ", ".join(f"{n} on {r.scale.range_text}" for n, r in results)
+            raise SurveyFileError(f"these rounds use different rating scales ({which}); give --scale to read them "
+                                  "all on one scale")
+        names = [n for n, _ in results]
+        if len(set(names)) != len(names):
+            raise SurveyFileError("two rounds have the same file name; rename one so that the rounds can be told apart")
+        pub = publish_rounds([RoundInput(n, r.ratings) for n, r in results], framework, results[0][1].scale,
+                             targets, k)
+        doc = series_json(pub)
+        notes, title = pub.notes, f"{len(names)} rounds, {pub.people} people"
+    if args.json:
+        json.dump(doc, sys.stdout, ensure_ascii=False)
+        sys.stdout.write("\n")
+        return 0
+    shown = sum(1 for f in doc["figures"] if "n" in f or ("mean" in f and "area" not in f))
+    print(f"{title}; minimum group size {k}; {shown} of {len(doc['figures'])} figures shown.")
+    for note in notes:
+        print(f"- {note}")
     return 0
 
 
@@ -138,18 +193,22 @@ def render_text(result, areas, respondents: int, k: int) -> str:
             lines.append(cat)
             for row in part.itertuples():
                 if row.suppressed:
-                    lines.append(f"  {row.area:<{width - 2}}{row.n:>4}   (fewer than {k} ratings: hidden)")
+                    lines.append(f"  {row.area:<{width - 2}}{'–':>4}   hidden (fewer than {k} people, alone or "
+                                 "with the other figures)")
                     continue
-                if row.n == 0:
+                n = int(row.n)
+                if n == 0:
                     lines.append(f"  {row.area:<{width - 2}}{0:>4}   no ratings")
                     continue
                 flag = "  <- one person only" if row.spof else "  <- nobody" if row.nobody_at_target else ""
                 lines.append(
-                    f"  {row.area:<{width - 2}}{row.n:>4}{row.mean:>7.2f}{row.target:>8.0f}{row.gap:>7.2f}"
-                    f"  {int(row.at_target_n)} of {row.n} ({row.at_target_share:.0%}){flag}"
+                    f"  {row.area:<{width - 2}}{n:>4}{row.mean:>7.2f}{row.target:>8.0f}{row.gap:>7.2f}"
+                    f"  {int(row.at_target_n)} of {n} ({row.at_target_share:.0%}){flag}"
                 )
         h = headline(areas, respondents)
-        lines += ["", f"Team mean {h['team_mean']:.2f} (average of the area means); "
+        mean = ("not reported while an area is hidden" if h["team_mean"] != h["team_mean"]
+                else f"{h['team_mean']:.2f} (average of the area means)")
+        lines += ["", f"Team mean {mean}; "
                   f"{h['areas_below_target']} of {h['areas_rated']} areas below target; "
                   f"{h['spof_areas']} area(s) rest on one person; {h['nobody_areas']} have nobody at target."]
     if rep.warnings:

@@ -155,7 +155,7 @@ def area_table(areas: pd.DataFrame, scale: Scale, min_group_size: int | None) ->
         rows.append({
             "Category": r["category"],
             "Skill area": r["area"],
-            "n": int(r["n"]),
+            "n": None if sup else int(r["n"]),
             "Mean": None if sup else r["mean"],
             "Median": None if sup else r["median"],
             "Target": int(r["target"]),

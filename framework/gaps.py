@@ -1,9 +1,10 @@
 """Matrices for the team-gaps heatmap: people x areas (named view) or groups x areas (anonymous).
 
 Long data is pivoted here, and only here, because the heatmap needs a matrix. The anonymous
-matrix is built from :func:`framework.aggregate.group_summary`, so every suppression rule holds;
-past a screenful of rows the smallest groups are pooled, and the named matrix is paged, so the
-browser never gets a heatmap it cannot draw.
+matrix is built from the publication's breakdown (:meth:`framework.publication.Publication.breakdown`),
+so it shows exactly what the audit allows; the publication keeps to a screenful of units, the named
+view pools past a screenful of groups and pages its people, so the browser never gets a heatmap it
+cannot draw.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from dataclasses import dataclass, replace
 
 import pandas as pd
 
-from framework.aggregate import NOT_STATED, group_summary, person_table
+from framework.aggregate import NOT_STATED, person_table
 from framework.definitions import Framework
 from framework.privacy import DIMENSIONS
 from framework.scales import RATED, Scale
@@ -74,7 +75,9 @@ def person_matrix(tidy: pd.DataFrame, framework: Framework, scale: Scale, target
     return Matrix(values.loc[order], tgt.loc[order], hidden.loc[order], labels, [1] * len(order), len(order))
 
 
-def _pool_for_screen(tidy: pd.DataFrame, by: str, max_rows: int) -> tuple[pd.DataFrame, str]:
+def screenful(tidy: pd.DataFrame, by: str, max_rows: int) -> tuple[pd.DataFrame, str]:
+    """Named view: past ``max_rows`` groups, the smallest are pooled into one row (the anonymous
+    publication caps its units itself)."""
     rated = tidy[tidy["status"].eq(RATED)]
     clean = rated[by].astype("string").fillna("").str.strip().replace("", NOT_STATED)
     sizes = rated.groupby(clean, observed=True)["respondent"].nunique().sort_values(ascending=False, kind="stable")
@@ -87,24 +90,20 @@ def _pool_for_screen(tidy: pd.DataFrame, by: str, max_rows: int) -> tuple[pd.Dat
     return pooled, f"{len(sizes)} groups are more than a screenful: the {len(sizes) - len(keep)} smallest are pooled as one row."
 
 
-def group_matrix(tidy: pd.DataFrame, framework: Framework, scale: Scale, targets: TargetSet, by: str = "role",
-                 k: int | None = 5, parent: pd.DataFrame | None = None, sort: str = "gap",
-                 max_rows: int = 40) -> Matrix:
-    """One row per role or school/department, from the suppression-aware group summary."""
+def group_matrix(summary: pd.DataFrame, framework: Framework, by: str = "role", sort: str = "gap",
+                 note: str = "") -> Matrix:
+    """One row per role or school/department from a breakdown frame: the publication's (anonymous, hidden
+    cells marked) or :func:`framework.aggregate.group_summary`'s (named)."""
     if by not in DIMENSIONS:
         raise ValueError("by must be 'role' or 'group'")
-    tidy, note = _pool_for_screen(tidy, by, max_rows)
-    if parent is not None and note:
-        parent, _ = _pool_for_screen(parent, by, max_rows)
-    summary = group_summary(tidy, framework, scale, targets, by=by, min_group_size=k, parent=parent)
     if summary.empty:
         empty = pd.DataFrame(columns=framework.area_ids, dtype="float64")
         return Matrix(empty, empty, empty.astype(bool), [], [], 0, note)
-    values = summary["mean"].unstack("area_id").reindex(columns=framework.area_ids)
-    tgt = summary["target"].unstack("area_id").reindex(index=values.index, columns=framework.area_ids)
-    hidden = summary["suppressed"].unstack("area_id").reindex(index=values.index, columns=framework.area_ids)
+    values = summary["mean"].astype("float64").unstack("area_id").reindex(columns=framework.area_ids)
+    tgt = summary["target"].astype("float64").unstack("area_id").reindex(index=values.index, columns=framework.area_ids)
+    hidden = summary["suppressed"].astype(bool).unstack("area_id").reindex(index=values.index, columns=framework.area_ids)
     hidden = hidden.fillna(False).astype(bool)
-    group_n = summary["group_n"].groupby(level=by).first().reindex(values.index)
+    group_n = summary["group_n"].groupby(level=by, sort=False).first().reindex(values.index)
     whole = hidden.all(axis=1)
     order = (_sort_keys(values, tgt, hidden).sort_values(ascending=False, na_position="last", kind="stable").index
              if sort == "gap" else pd.Index(sorted(values.index, key=lambda s: str(s).lower())))

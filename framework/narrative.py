@@ -183,7 +183,7 @@ def board_summary(
     if team_suppressed or not rows:
         findings.append(_standing_nothing(respondents, k, len(framework.areas), team_suppressed))
     else:
-        findings.append(_standing(rows, respondents, len(framework.areas), scale))
+        findings.append(_standing(rows, respondents, len(framework.areas), scale, len(hidden)))
         findings.append(_strengths(rows, scale, top))
         findings.append(_gaps(rows, scale, top, has_weights))
         findings.append(_coverage(rows, len(hidden)))
@@ -201,20 +201,26 @@ def _target_text(targets: list[float], scale: Scale) -> str:
     return "targets differ by area (" + ", ".join(f"{t:g} {scale.label_of(t)}" for t in distinct) + ")"
 
 
-def _standing(rows: list[dict], respondents: int, total_areas: int, scale: Scale) -> Finding:
+def _standing(rows: list[dict], respondents: int, total_areas: int, scale: Scale, hidden: int = 0) -> Finding:
     rated = len(rows)
-    team_mean = sum(r["mean"] for r in rows) / rated
+    # the team average is the mean of the area averages, and is not reported while an area is hidden
+    team_mean = sum(r["mean"] for r in rows) / rated if not hidden else math.nan
     below = [r for r in rows if is_below(r["gap"])]
     above = [r for r in rows if is_above(r["gap"])]
     on = rated - len(below) - len(above)
-    headline = (f"{people(respondents).capitalize()} rated their own skills. The team averages "
-                f"{fmt_mean(team_mean)} on the {scale.range_text} scale, and {len(below)} of {rated} skill areas "
-                "are below target.")
-    points = [
-        f"Team average: {fmt_mean(team_mean)} out of {scale.max}, the average of the {rated} area averages "
-        f"(each area counts once); {_target_text([r['target'] for r in rows], scale)}.",
-        f"{plural(len(below), 'area')} below target, {on} on target, {len(above)} above.",
-    ]
+    if hidden:
+        headline = (f"{people(respondents).capitalize()} rated their own skills, and {len(below)} of the {rated} "
+                    "skill areas that can be shown are below target.")
+        average = (f"Team average: not reported while {plural(hidden, 'skill area')} "
+                   f"{'is' if hidden == 1 else 'are'} hidden (an average of the rest would be a different "
+                   f"figure); {_target_text([r['target'] for r in rows], scale)}.")
+    else:
+        headline = (f"{people(respondents).capitalize()} rated their own skills. The team averages "
+                    f"{fmt_mean(team_mean)} on the {scale.range_text} scale, and {len(below)} of {rated} skill "
+                    "areas are below target.")
+        average = (f"Team average: {fmt_mean(team_mean)} out of {scale.max}, the average of the {rated} area "
+                   f"averages (each area counts once); {_target_text([r['target'] for r in rows], scale)}.")
+    points = [average, f"{plural(len(below), 'area')} below target, {on} on target, {len(above)} above."]
     if rated < total_areas:
         points.append(f"{rated} of the framework's {total_areas} skill areas have figures that can be shown.")
     return Finding(

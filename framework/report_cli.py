@@ -94,6 +94,7 @@ def run_report(args) -> int:
     from framework.definitions import get_framework
     from framework.images import ImageExportUnavailable, clean_logo, start_renderer
     from framework.importer import read_survey
+    from framework.publication import publish
     from framework.targets import current_targets
 
     try:
@@ -119,8 +120,9 @@ def run_report(args) -> int:
         round=args.round if args.round is not None else found.round,
         date=args.date if args.date is not None else found.date,
     )
-    report = build_board_report(result.ratings, framework, result.scale, targets, args.min_group_size, meta,
-                                rows_read=result.report.rows_read, rows_used=result.report.rows_used)
+    publication = publish(result.ratings, framework, result.scale, targets, args.min_group_size)
+    report = build_board_report(publication, meta, rows_read=result.report.rows_read,
+                                rows_used=result.report.rows_used)
 
     images: dict[str, bytes] = {}
     if not args.no_charts and report.charts:

@@ -304,9 +304,9 @@ def _appendix(pdf: _Doc, report: BoardReport) -> None:
     pdf.ln(6)
     pdf.keep(40)
     pdf.para("Categories", size=13, bold=True, colour=pdf.accent_text, after=1)
-    pdf.para("Category figures are over each person's average across the category's areas; a person is at target "
-             "when that average reaches the category's target.", size=9, colour=GREY)
-    _table(pdf, tables["Categories"], (36, 11, 7, 10, 10, 10, 12, 20))
+    pdf.para("A category's figure is the plain average of its skill areas' averages, each area counting once; it "
+             "is hidden when any of its areas is.", size=9, colour=GREY)
+    _table(pdf, tables["Categories"], (40, 12, 16, 11, 10, 37))
 
 
 def _about(pdf: _Doc, report: BoardReport) -> None:

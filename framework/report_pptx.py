@@ -282,7 +282,7 @@ def _fmt(value) -> str:
     if isinstance(value, bool):
         return "yes" if value else "no"
     if isinstance(value, float):
-        return "–" if value != value else f"{value:.2f}" if not value.is_integer() else f"{value:g}"
+        return "not reported" if value != value else f"{value:.2f}" if not value.is_integer() else f"{value:g}"
     return str(value)
 
 

@@ -69,7 +69,7 @@ def trend_figure(trend: pd.DataFrame, scale: Scale | None = None, title: str = "
         row, col = i // cols + 1, i % cols + 1
         part = trend[trend["area_id"].eq(area.area_id)].sort_values("round_index")
         x = [x_of[r] for r in part["round_id"]]
-        shown = (~part["suppressed"] & part["n"].gt(0)).to_numpy()
+        shown = (~part["suppressed"] & part["n"].gt(0).fillna(False)).to_numpy(dtype=bool)
         mean = [float(m) if s else None for m, s in zip(part["mean"], shown)]
         text = [f"{m:.2f}<br>n {n}" if s else "" for m, n, s in zip(part["mean"], part["n"], shown)]
         at = ["" if not s else f"{int(a)} of {n}" for a, n, s in zip(part["at_target_n"], part["n"], shown)]
@@ -89,7 +89,7 @@ def trend_figure(trend: pd.DataFrame, scale: Scale | None = None, title: str = "
         ), row=row, col=col)
         for xv, n, sup in zip(x, part["n"], part["suppressed"]):
             if sup or n == 0:
-                fig.add_annotation(x=xv, y=scale.min + 0.25, text=f"hidden<br>n {n}" if sup else "no ratings",
+                fig.add_annotation(x=xv, y=scale.min + 0.25, text="hidden" if sup else "no ratings",
                                    showarrow=False, font=dict(size=10, color=HIDDEN_TEXT_COLOUR), row=row, col=col)
         axis = "" if i == 0 else str(i + 1)
         fig.add_shape(type="rect", xref=f"x{axis} domain", yref=f"y{axis} domain", x0=0, x1=1, y0=0, y1=1,
@@ -142,9 +142,9 @@ def compare_radar_figure(trend: pd.DataFrame, scale: Scale | None = None,
 
     def polygon(rnd, colour, dash, fill, rank, text):
         part = trend[trend["round_id"].eq(rnd["round_id"])].set_index("area_id").reindex(areas["area_id"])
-        shown = (~part["suppressed"].astype(bool) & part["n"].gt(0)).to_numpy()
+        shown = (~part["suppressed"].astype(bool) & part["n"].gt(0).fillna(False)).to_numpy(dtype=bool)
         r = [float(m) if s else None for m, s in zip(part["mean"], shown)]
-        n = part["n"].astype(int).tolist()
+        n = part["n"].fillna(0).astype(int).tolist()
         labels = [f"{v:.1f}" if v is not None else "" for v in r] if text else None
         fig.add_trace(go.Scatterpolar(
             r=r + r[:1], theta=closed, mode="lines+markers" + ("+text" if text else ""),
@@ -206,9 +206,9 @@ def change_table(trend: pd.DataFrame, small_n: int = SMALL_N) -> pd.DataFrame:
         row = {"Category": r.category, "Skill area": r.area}
         if prev is not None:
             row[f"{prev} mean"] = None if p is None or bool(p["suppressed"]) or p["n"] == 0 else float(p["mean"])
-            row[f"{prev} n"] = None if p is None else int(p["n"])
+            row[f"{prev} n"] = None if p is None or pd.isna(p["n"]) else int(p["n"])
         row[f"{cur} mean"] = None if bool(r.suppressed) or r.n == 0 else float(r.mean)
-        row[f"{cur} n"] = int(r.n)
+        row[f"{cur} n"] = None if pd.isna(r.n) else int(r.n)
         row["Change"] = change
         row["At or above target"] = _at_target_text(p, r)
         row["Caution"] = caution

@@ -6,9 +6,12 @@ so a trend over large rounds moves a few hundred numbers, not the rows) or from 
 memory (:class:`RoundData`, e.g. an upload not saved yet). Its figures per round equal
 :func:`framework.aggregate.area_summary` on that round's ratings (a test holds them together).
 
-Privacy: the minimum group size applies to every point. An area resting on 1 to k − 1 ratings in a
-round is hidden for that round (no mean, no change), and a round with fewer than k respondents is
-hidden whole. ``min_group_size=None`` is the team's own named view.
+Privacy: the anonymous figures come from the series' audited publication
+(:func:`framework.publication.publish_rounds`), made over every round at once whatever rounds are
+chosen: an area resting on 1 to k − 1 ratings in a round is hidden for that round (no figure, not
+even its n), a round with fewer than k respondents is hidden whole, and where two rounds together
+would single out fewer than k people (someone who answered only once, or changed an answer) the
+older round's figure is hidden. ``min_group_size=None`` is the team's own named view.
 
 Scales: rounds on different scales are never compared as they are. Pass ``rescale_to`` to rescale
 every round's ratings to one scale (level by level, as :func:`framework.combine.rescale_map` shows),
@@ -31,8 +34,9 @@ from framework.aggregate import (
     respondent_count,
     stats_from_counts,
 )
-from framework.combine import Combined, ScaleMismatchError, rescale_map
+from framework.combine import Combined, ScaleMismatchError, rescale, rescale_map
 from framework.definitions import Framework, get_framework
+from framework.publication.series import RoundInput, SeriesPublication, publish_rounds
 from framework.scales import NOT_APPLICABLE, RATED, Scale, get_scale
 from framework.store import Round, Store, source_digest
 from framework.targets import TargetSet, default_targets
@@ -148,10 +152,11 @@ def trend_summary(
     """
     k = check_min_group_size(min_group_size)
     targets = targets or default_targets()
-    rounds, counts = _gather(source, round_ids)
+    rounds, counts = _gather(source, None)  # every round: what is hidden never depends on the selection
     if framework is None:
         framework = get_framework(rounds[-1].framework_id) if rounds else get_framework()
-    scale = common_scale(rounds, rescale_to)
+    chosen = rounds if round_ids is None else [r for r in rounds if r.id in {int(i) for i in round_ids}]
+    scale = common_scale(chosen, rescale_to)
     notes: list[str] = []
     levels = np.asarray(scale.values, dtype="float64")
     n_levels = len(levels)
@@ -216,36 +221,61 @@ def trend_summary(
     for col in ("round_label", "framework_id", "area_id", "area", "label", "category_id", "category"):
         out[col] = out[col].astype("string")
 
-    # privacy: every point on its own, and whole rounds below k
+    # privacy: the anonymous figures of a series of rounds come from its audited publication, made
+    # over every round at once (framework.publication.series); the named view hides nothing
     if k:
-        hide = out["n"].between(1, k - 1) | out["respondents"].lt(k)
+        series = _series_publication(source, rounds, framework, scale, targets, k)
+        hide = ~series.figures["shown"].to_numpy()
+        notes += series.notes
     else:
-        hide = pd.Series(False, index=out.index)
-    out["suppressed"] = hide.to_numpy()
-    for col in ("mean", "median", "std", "min", "max", "gap", "at_target_share", "n_na"):
+        hide = np.zeros(len(out), dtype=bool)
+    out["suppressed"] = hide
+    for col in ("mean", "median", "std", "min", "max", "gap", "at_target_share"):
         out[col] = out[col].astype("float64").mask(out["suppressed"])
-    out["at_target_n"] = out["at_target_n"].astype("float64").mask(out["suppressed"])
+    for col in ("n", "at_target_n", "n_na"):  # a hidden point has no count at all, not even its n
+        out[col] = out[col].astype("Int64").mask(out["suppressed"])
+    if round_ids is not None:  # the rounds a page chose, after hiding over them all
+        wanted = {int(i) for i in round_ids}
+        out = out[out["round_id"].isin(wanted)].reset_index(drop=True)
+        out["round_index"] = out.groupby("area_id", sort=False).cumcount().astype("int64")
 
     # change since the round before (within this trend)
-    shown = ~out["suppressed"] & out["n"].gt(0)
+    shown = ~out["suppressed"] & out["n"].gt(0).fillna(False).astype(bool)
     prev = out.groupby("area_id", sort=False).shift(1)
-    prev_shown = prev["n"].notna() & ~prev["suppressed"].astype("boolean").fillna(True) & prev["n"].gt(0)
+    prev_shown = (prev["n"].notna() & ~prev["suppressed"].astype("boolean").fillna(True)
+                  & prev["n"].astype("Float64").gt(0).fillna(False))
     out["previous_round_id"] = prev["round_id"].astype("Int64")
     out["previous_label"] = prev["round_label"].astype("string")
     out["previous_n"] = prev["n"].astype("Int64")
     out["previous_mean"] = prev["mean"].astype("float64")
-    out["previous_at_target_n"] = prev["at_target_n"].astype("float64")
+    out["previous_at_target_n"] = prev["at_target_n"].astype("Float64").astype("float64")
     comparable = shown & prev_shown.fillna(False).astype(bool)
     change = (out["mean"] - out["previous_mean"]).where(comparable)
     out["change"] = change
     direction = np.select([change >= NO_CHANGE, change <= -NO_CHANGE, comparable], ["up", "down", "same"], "")
     out["direction"] = pd.Series(direction, index=out.index, dtype="string")
     out["arrow"] = out["direction"].map(ARROWS).astype("string")
-    out["small_n"] = (comparable & (out["n"].lt(small_n) | out["previous_n"].fillna(0).lt(small_n))).astype(bool)
+    out["small_n"] = (comparable & (out["n"].fillna(0).lt(small_n) | out["previous_n"].fillna(0).lt(small_n))).astype(bool)
 
     out = out[TREND_COLUMNS].reset_index(drop=True)
     out.attrs.update({"scale": scale.id, "min_group_size": k, "framework_id": framework.id, "notes": notes})
     return out
+
+
+def _series_publication(source, rounds: Sequence[Round], framework: Framework, scale: Scale, targets: TargetSet,
+                        k: int) -> SeriesPublication:
+    """Every round's people and answers (rescaled to the trend's scale), published and audited together."""
+    if isinstance(source, Store):
+        frames = {r.id: source.load_ratings(r.id) for r in rounds}
+    else:
+        frames = {d.round.id: d.ratings for d in source}
+    inputs = []
+    for r in rounds:
+        own = get_scale(r.scale_id)
+        tidy = frames[r.id]
+        shown_on = rescale(tidy, own, scale) if r.scale_id != scale.id else tidy
+        inputs.append(RoundInput(r.label, shown_on, own_ratings=tidy, own_scale=own))
+    return publish_rounds(inputs, framework, scale, targets, k)
 
 
 def _team_sizes(source, rounds: Sequence[Round]) -> dict[int, int]:
@@ -274,7 +304,7 @@ def round_table(source: Store | Sequence[RoundData], round_id: int, framework: F
         "Mean": trend["mean"].round(4), "Median": trend["median"], "Target": trend["target"],
         "Gap": trend["gap"].round(4), "At or above target": trend["at_target_n"], "N/A answers": trend["n_na"],
         "Status": np.where(hidden, f"hidden (fewer than {min_group_size})" if min_group_size else "hidden",
-                           np.where(trend["n"].eq(0), "no ratings", "")),
+                           np.where(trend["n"].eq(0).fillna(False).to_numpy(dtype=bool), "no ratings", "")),
         "Scale": trend.attrs["scale"],
     })
 

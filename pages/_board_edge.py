@@ -17,18 +17,15 @@ import threading
 from collections import OrderedDict
 from collections.abc import Callable
 
-import pandas as pd
 import streamlit as st
 
 from framework.board import BoardReport, ReportMeta, build_board_report, default_meta
-from framework.definitions import Framework
 from framework.images import INSTALL_HINT, ImageExportUnavailable, Renderer, browser_path, clean_logo
+from framework.publication import Publication
 from framework.report_pdf import build_pdf
 from framework.report_pptx import build_pptx
 from framework.sample import SAMPLE_PATH
-from framework.scales import get_scale
-from framework.targets import TargetSet
-from pages._shared import K_SOURCE, K_UPLOAD, SOURCE_UPLOAD, Dataset, sample_bytes, targets_key
+from pages._shared import K_SOURCE, K_UPLOAD, SOURCE_UPLOAD, Dataset, framework_digest, sample_bytes, targets_key
 
 K_META = "board_meta"  # {"for": dataset key, "district", "round", "date"}: survives presentation mode
 K_PRESENT, K_SLIDE = "board_present", "board_slide"
@@ -89,24 +86,21 @@ def current_meta() -> ReportMeta:
 
 
 @st.cache_data(show_spinner="Preparing the board report…", max_entries=16)
-def _report(_ratings: pd.DataFrame, _framework: Framework, _targets: TargetSet, key: tuple, scale_id: str, k: int,
-            meta: ReportMeta, rows: tuple[int, int]) -> BoardReport:
-    return build_board_report(_ratings, _framework, get_scale(scale_id), _targets, k, meta,
-                              rows_read=rows[0], rows_used=rows[1])
+def _report(_publication: Publication, key: tuple, meta: ReportMeta, rows: tuple[int, int]) -> BoardReport:
+    return build_board_report(_publication, meta, rows_read=rows[0], rows_used=rows[1])
 
 
 def board_key(data: Dataset) -> tuple:
-    """Identifies the report's inputs: the data, the framework (custom ones by title) and the saved targets."""
-    return (data.key, data.framework.id, data.framework.title, targets_key())
+    """Identifies the report's inputs: the data, the framework's content, the saved targets and k."""
+    return (data.key, framework_digest(data.framework), targets_key(), data.scale.id, data.min_group_size)
 
 
 def board_report(data: Dataset, meta: ReportMeta) -> BoardReport:
-    """The anonymous report of the whole team, at the sidebar's minimum group size (at least 3), whatever
-    the view (named or anonymous) and the filters of the other pages."""
+    """The anonymous report of the whole team from the data set's publication (at the sidebar's minimum
+    group size, at least 3), whatever the view (named or anonymous) and the filters of the other pages."""
     results = data.data.results
     rows = (sum(r.report.rows_read for r in results), sum(r.report.rows_used for r in results))
-    return _report(data.ratings, data.framework, data.targets, board_key(data), data.scale.id, data.min_group_size,
-                   meta, rows)
+    return _report(data.publication, board_key(data), meta, rows)
 
 
 # ---- images and exports --------------------------------------------------------------------------
@@ -165,7 +159,7 @@ def logo_digest(logo: bytes | None) -> str:
 
 
 def report_key(data: Dataset, report: BoardReport) -> tuple:
-    return (*board_key(data), report.min_group_size, report.meta)
+    return (*board_key(data), report.meta)
 
 
 class Exporter:

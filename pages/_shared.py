@@ -6,18 +6,27 @@ Only this module and the page scripts import streamlit; everything they compute 
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass, field
 
 import pandas as pd
 import streamlit as st
 
-from framework.aggregate import DEFAULT_MIN_GROUP_SIZE, area_summary, respondent_count
+from framework.aggregate import (
+    DEFAULT_MIN_GROUP_SIZE,
+    area_summary,
+    category_summary,
+    group_summary,
+    overall_mean,
+    respondent_count,
+)
 from framework.combine import Combined, ScaleMismatchError, combine
 from framework.definitions import DEFAULT_FRAMEWORK_ID, Framework, builtin_frameworks, get_framework, parse_framework
 from framework.importer import ImportResult, SurveyFileError, read_survey
 from framework.importer.core import TIDY_COLUMNS
 from framework.mapping import MappingProfile, load_profiles, profiles_dir
-from framework.privacy import DIMENSIONS, Filters, apply_filters, check_filters, pool
+from framework.privacy import DIMENSIONS, Filters, anonymous_view, apply_filters, named_options
+from framework.publication import Population, Publication, publish
 from framework.sample import SAMPLE_PATH
 from framework.scales import Scale, default_scale, get_scale
 from framework.targets import TargetSet, current_targets, default_targets, targets_path
@@ -94,15 +103,22 @@ def framework_choices() -> dict[str, Framework]:
     return out
 
 
-@st.cache_data(show_spinner=False, max_entries=16)
-def _pooled(_ratings: pd.DataFrame, key: tuple, k: int | None) -> pd.DataFrame:
-    return pool(_ratings, k)
+def framework_digest(framework: Framework) -> str:
+    """Caches are keyed by a framework's content, never by its id or title (a custom framework may reuse them)."""
+    return hashlib.sha256(framework.model_dump_json().encode()).hexdigest()
+
+
+@st.cache_resource(show_spinner="Checking what can be shown anonymously…", max_entries=16)
+def _publication(_ratings: pd.DataFrame, key: tuple, _fw: Framework, fw_digest: str, _targets: TargetSet,
+                 targets_id: tuple, scale_id: str, k: int) -> Publication:
+    """One audited publication per (data, framework, targets, scale, k), shared by every page and session
+    that shows the same data (it is never modified)."""
+    return publish(_ratings, _fw, get_scale(scale_id), _targets, k)
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
-def _area_summary(_view: pd.DataFrame, _parent: pd.DataFrame | None, _fw: Framework, _targets: TargetSet,
-                  key: tuple, scale_id: str, k: int | None) -> pd.DataFrame:
-    return area_summary(_view, _fw, get_scale(scale_id), _targets, k, parent=_parent)
+def _named_areas(_view: pd.DataFrame, _fw: Framework, _targets: TargetSet, key: tuple) -> pd.DataFrame:
+    return area_summary(_view, _fw, get_scale(key[-1]), _targets)
 
 
 def init_state() -> None:
@@ -147,20 +163,29 @@ class Dataset:
         return self.data.scale
 
     @property
-    def team(self) -> pd.DataFrame:
-        """The whole team; in the anonymous view small roles and groups are pooled."""
-        return _pooled(self.ratings, self.key, self.k)
+    def publication(self) -> Publication:
+        """The audited anonymous publication of this data set (at the configured k, whatever the view:
+        the board report and the exports use it in the named view too)."""
+        return _publication(self.ratings, self.key, self.framework, framework_digest(self.framework), self.targets,
+                            targets_key(), self.scale.id, self.min_group_size)
+
+    @property
+    def population(self) -> Population:
+        """Anonymous view: the publication's population the sidebar filter shows (the team when none)."""
+        return anonymous_view(self.publication, self.filters)[0]
 
     @property
     def filter_problem(self) -> str:
-        return check_filters(self.team, self.filters, self.k)
+        if self.named:
+            return ""
+        return anonymous_view(self.publication, self.filters)[1]
 
     @property
     def view(self) -> pd.DataFrame:
-        """The filtered team (the whole team when no filter is on or the filter may not be shown)."""
-        if self.filter_problem:
-            return self.team
-        return apply_filters(self.team, self.filters)
+        """Named view only: the filtered people's ratings (anonymous pages read the publication)."""
+        if not self.named:
+            raise RuntimeError("the anonymous view reads its figures from the publication only")
+        return apply_filters(self.ratings, self.filters)
 
     @property
     def filtered(self) -> bool:
@@ -168,15 +193,41 @@ class Dataset:
 
     @property
     def respondents(self) -> int:
-        return respondent_count(self.view)
+        if self.named:
+            return respondent_count(self.view)
+        return self.population.people
 
     @property
     def cache_key(self) -> tuple:
-        return (self.key, self.named, self.min_group_size, self.filters, targets_key(), self.framework.id)
+        return (self.key, self.named, self.min_group_size, self.filters, targets_key(),
+                framework_digest(self.framework), self.scale.id)
+
+    def filter_options(self) -> dict[str, list[str]]:
+        if self.named:
+            return named_options(self.ratings)
+        return self.publication.filter_options()
 
     def areas(self) -> pd.DataFrame:
-        parent = self.team if self.filtered else None
-        return _area_summary(self.view, parent, self.framework, self.targets, self.cache_key, self.scale.id, self.k)
+        """One row per skill area of the view: the publication's in the anonymous view, everyone's in the named."""
+        if self.named:
+            return _named_areas(self.view, self.framework, self.targets, self.cache_key)
+        return self.publication.areas(self.population)
+
+    def breakdown(self, by: str) -> pd.DataFrame:
+        """Rows of the view by role or by school or department (index (by, area_id))."""
+        if self.named:
+            return group_summary(self.view, self.framework, self.scale, self.targets, by=by)
+        return self.publication.breakdown(self.population, by)
+
+    def categories(self) -> pd.DataFrame:
+        return category_summary(self.areas(), self.framework)
+
+    def overall(self, weighted: bool = False) -> dict:
+        return overall_mean(self.areas(), weighted)
+
+    def notes(self) -> list[str]:
+        """What the anonymous view withholds, and why, in plain words (none in the named view)."""
+        return [] if self.named else list(self.publication.notes)
 
     def mode_text(self) -> str:
         if self.named:
@@ -189,6 +240,17 @@ class Dataset:
         privacy = ("Named view: individual ratings are visible." if self.named else
                    f"Anonymous view: results resting on fewer than {self.min_group_size} people are hidden.")
         return f"Based on {who}{scope}. {privacy} {extra}".strip()
+
+
+def show_notes(data: Dataset, title: str, only: str | None = None) -> None:
+    """The publication's notes on what is withheld and why, as plain text (never Markdown: they quote
+    the file's role and school names). ``only`` keeps the notes that mention it (a skill area)."""
+    notes = [n for n in data.notes() if only is None or only in n]
+    if not notes:
+        return
+    with st.expander(title, icon=":material/visibility_off:"):
+        for note in notes:
+            st.text(note)
 
 
 def bound(widget, label: str, key: str, **kwargs):
@@ -225,16 +287,16 @@ def current_dataset() -> Dataset:
             pass
         else:
             files = tuple((f["digest"], tuple(sorted((f.get("overrides") or {}).items()))) for f in upload["files"])
-            key = (files, fw.id, upload["scale"], upload.get("rescale_to"), profiles_key())
+            key = (files, framework_digest(fw), upload["scale"], upload.get("rescale_to"), profiles_key())
             return Dataset(data, data.label, key, **common)
     try:
         result = load_survey(sample_bytes(), SAMPLE_PATH.name, fw, "auto")
     except SurveyFileError as exc:  # a custom framework the sample was not made for
         empty = Combined(pd.DataFrame({c: pd.Series(dtype="string") for c in TIDY_COLUMNS}).astype(
             {"rating": "Int64", "row": "int64"}), default_scale(), fw, [])
-        return Dataset(empty, "Sample district", ("empty", fw.id), **common,
+        return Dataset(empty, "Sample district", ("empty", framework_digest(fw)), **common,
                        problem=f"{exc} Upload a survey made for this framework, or choose another framework.")
-    return Dataset(combine([result]), "Sample district", ("sample", fw.id, fw.title), **common)
+    return Dataset(combine([result]), "Sample district", ("sample", framework_digest(fw)), **common)
 
 
 def page_dataset() -> Dataset:

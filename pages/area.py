@@ -2,10 +2,9 @@
 
 import streamlit as st
 
-from framework.aggregate import group_summary
 from framework.figures import distribution_figure
 from framework.gaps import person_matrix
-from pages._shared import page_dataset
+from pages._shared import page_dataset, show_notes
 
 data = page_dataset()
 fw, scale, k = data.framework, data.scale, data.k
@@ -25,7 +24,7 @@ team = data.areas().loc[area_id]
 c1, c2, c3, c4 = st.columns(4)
 if team["suppressed"]:
     st.warning(f"This area rests on fewer than {k} ratings in this view, so its figures are hidden.")
-c1.metric("Ratings", int(team["n"]), border=True)
+c1.metric("Ratings", "—" if team["suppressed"] else int(team["n"]), border=True)
 c2.metric("Mean", "—" if team["suppressed"] or team["n"] == 0 else f"{team['mean']:.2f}", border=True)
 c3.metric("Target", f"{team['target']:.0f} {scale.label_of(team['target'])}", border=True)
 c4.metric("Bench depth (at or above target)",
@@ -34,8 +33,7 @@ c4.metric("Bench depth (at or above target)",
 
 by = st.segmented_control("Break down by", ["role", "group"], default="role", key="area_by",
                           format_func={"role": "Role", "group": "School or department"}.get) or "role"
-summary = group_summary(data.view, fw, scale, data.targets, by=by, min_group_size=k,
-                        parent=data.team if data.filtered else None)
+summary = data.breakdown(by)
 rows = summary.xs(area_id, level="area_id")
 rows = rows[rows["n"].gt(0) | rows["n_na"].fillna(0).gt(0) | rows["suppressed"]]
 shown = rows[~rows["suppressed"]]
@@ -49,6 +47,7 @@ hidden = rows[rows["suppressed"]]
 if len(hidden):
     st.caption(f"Not shown ({'fewer than ' + str(k) if k else 'hidden'} people, or could be worked out from "
                f"the shown groups): {len(hidden)} group(s).")
+show_notes(data, "What is hidden in this area, and why", only=area.name)
 st.caption(data.caption(data.respondents, "N/A answers are counted apart, never as a low rating."))
 
 st.subheader("Who is at or above target")

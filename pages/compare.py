@@ -3,7 +3,6 @@
 import pandas as pd
 import streamlit as st
 
-from framework.aggregate import group_summary
 from framework.figures import compare_bars, compare_radar
 from framework.gaps import person_matrix
 from pages._shared import page_dataset
@@ -31,11 +30,10 @@ if by == "person":
         series[label] = m.values.loc[options[label]]
         ns[label] = 1
 else:
-    summary = group_summary(data.view, fw, scale, data.targets, by=by, min_group_size=k,
-                            parent=data.team if data.filtered else None)
+    summary = data.breakdown(by)
     means = summary["mean"].unstack("area_id")
     whole_hidden = summary["suppressed"].unstack("area_id").all(axis=1)
-    group_n = summary["group_n"].groupby(level=by).first()
+    group_n = summary["group_n"].groupby(level=by, sort=False).first()
     offered = [g for g in means.index if not whole_hidden[g]]
     key = f"compare_{by}"
     st.session_state[key] = [g for g in st.session_state.get(key, offered[:2]) if g in offered]

@@ -2,9 +2,10 @@
 
 import streamlit as st
 
+from framework.aggregate import group_summary
 from framework.figures import MAX_HEATMAP_ROWS, heatmap_figure
-from framework.gaps import group_matrix, person_matrix
-from pages._shared import page_dataset
+from framework.gaps import group_matrix, person_matrix, screenful
+from pages._shared import page_dataset, show_notes
 
 data = page_dataset()
 fw, scale = data.framework, data.scale
@@ -33,12 +34,17 @@ if rows_by == "person":
         page = st.number_input(f"Page (of {pages}, {MAX_HEATMAP_ROWS} people each)", 1, pages, 1, key="gaps_page")
     m = m.page(page, MAX_HEATMAP_ROWS)
     title = f"People × skill areas · {len(m.labels)} of {m.total_rows} people shown"
+elif data.named:
+    tidy, note = screenful(data.view, rows_by, MAX_HEATMAP_ROWS)
+    m = group_matrix(group_summary(tidy, fw, scale, data.targets, by=rows_by), fw, rows_by, sort, note)
+    title = f"{'Roles' if rows_by == 'role' else 'Schools and departments'} × skill areas"
 else:
-    m = group_matrix(data.view, fw, scale, data.targets, by=rows_by, k=data.k,
-                     parent=data.team if data.filtered else None, sort=sort, max_rows=MAX_HEATMAP_ROWS)
+    m = group_matrix(data.breakdown(rows_by), fw, rows_by, sort)
     title = f"{'Roles' if rows_by == 'role' else 'Schools and departments'} × skill areas"
 if m.note:
     st.info(m.note)
+if not data.named and rows_by != "person":
+    show_notes(data, "What is pooled or hidden here, and why")
 
 fig = heatmap_figure(m.values, m.targets, m.hidden, m.labels, fw, scale, show=show, k=data.k,
                      title=f"{title}<br><sup>colour: distance from target (orange below, purple above)</sup>")

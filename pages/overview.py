@@ -4,7 +4,7 @@ import streamlit as st
 
 from framework.aggregate import headline
 from framework.figures import area_table, gap_figure, radar_figure
-from pages._shared import K_WEIGHTED, page_dataset
+from pages._shared import K_WEIGHTED, page_dataset, show_notes
 
 data = page_dataset()
 fw, scale, k = data.framework, data.scale, data.min_group_size
@@ -25,10 +25,14 @@ if data.k and n < data.k:
 
 c1, c2, c3, c4 = st.columns(4)
 c1.metric("Respondents", n, border=True)
+team_mean_hidden = h["suppressed_areas"] > 0 and h["areas_rated"] > 0
 c2.metric(
     f"Team mean (of {scale.max}){', weighted' if h['weighted'] else ''}",
-    "—" if h["areas_rated"] == 0 else f"{h['team_mean']:.2f}",
-    help="Average of the skill-area means weighted by the framework's area weights (the CETL exam weights)."
+    "—" if h["team_mean"] != h["team_mean"] else f"{h['team_mean']:.2f}",
+    help=(f"Not shown while {h['suppressed_areas']} skill area(s) are hidden: an average over the others would "
+          "be a different figure, and one over all of them would give the hidden area away.")
+    if team_mean_hidden else
+    "Average of the skill-area means weighted by the framework's area weights (the CETL exam weights)."
     if h["weighted"] else "Average of the skill-area means, each area counting once.",
     border=True,
 )
@@ -77,3 +81,4 @@ st.dataframe(
     key="overview-table",
 )
 st.caption(data.caption(n, "Blank cells are hidden or not rated; N/A answers are never counted as 0."))
+show_notes(data, "What the anonymous view withholds, and why")

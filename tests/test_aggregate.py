@@ -1,4 +1,5 @@
-"""Aggregation: per-area statistics, targets, suppression, role and group breakdowns, categories, headline.
+"""Aggregation: per-area statistics, targets, role and group breakdowns, categories, headline; and the
+anonymous publication of the same hand-worked teams (suppression lives only in the publication).
 
 The expected figures are worked out by hand from the small CSVs below (team target 3 everywhere, the
 default of framework/data/targets.toml).
@@ -22,10 +23,10 @@ from framework.aggregate import (
     level_columns,
     person_table,
     respondent_count,
-    suppressed_groups,
 )
 from framework.definitions import get_framework
 from framework.importer import read_survey
+from framework.publication import publish
 from framework.scales import get_scale
 from framework.targets import default_targets
 
@@ -70,7 +71,16 @@ def tidy(csv_text: str) -> pd.DataFrame:
 
 
 def areas(csv_text: str, k: int | None = 5) -> pd.DataFrame:
-    return area_summary(tidy(csv_text), FW, SCALE, TARGETS, min_group_size=k)
+    """The anonymous publication's area figures at k, or everyone's (the named view) with k None."""
+    if k is None:
+        return area_summary(tidy(csv_text), FW, SCALE, TARGETS)
+    return publish(tidy(csv_text), FW, SCALE, TARGETS, k).areas()
+
+
+def breakdown(csv_text: str, by: str, k: int | None) -> pd.DataFrame:
+    if k is None:
+        return group_summary(tidy(csv_text), FW, SCALE, TARGETS, by=by)
+    return publish(tidy(csv_text), FW, SCALE, TARGETS, k).breakdown(None, by)
 
 
 def figure_columns(frame: pd.DataFrame) -> list[str]:
@@ -177,7 +187,7 @@ def test_not_applicable_is_not_counted_as_zero():
 
 
 def test_named_view_suppresses_nothing():
-    """min_group_size=None (the team's named view) shows even an area rated by four people."""
+    """The team's named view (no minimum group size) shows even an area rated by four people."""
     bm = areas(TEAM, k=None).loc["business-management"]
     # Business Management: 1, 2, 1, 2 -> n 4, mean 1.5, std sqrt(1/3)
     assert not bm["suppressed"]
@@ -187,14 +197,15 @@ def test_named_view_suppresses_nothing():
 
 
 # --------------------------------------------------------------------------------------------
-# suppression
+# suppression, in the publication
 
 
 def test_area_below_min_group_size_is_suppressed():
-    """With k=5, Business Management (n 4) is suppressed with no figures; areas with n >= 5 are shown."""
+    """With k=5, Business Management (n 4) is published with no figures at all, not even its n; areas
+    with n >= 5 are shown."""
     summary = areas(TEAM, k=5)
     assert_no_figures(summary.loc[["business-management"]])
-    assert summary.loc["business-management", "n"] == 4
+    assert math.isnan(summary.loc["business-management", "n"])
     assert summary.loc["it-management", "mean"] == pytest.approx(3.2)  # n 5: shown
     assert not summary.loc["it-management", "suppressed"]
     assert summary["suppressed"].sum() == 1
@@ -205,43 +216,38 @@ def test_fewer_respondents_than_k_suppresses_everything():
     four = "\n".join(TEAM.splitlines()[:5]) + "\n"  # header + Ann, Bea, Cal, Dee
     ratings = tidy(four)
     assert respondent_count(ratings) == 4
-    summary = area_summary(ratings, FW, SCALE, TARGETS, min_group_size=5)
+    summary = publish(ratings, FW, SCALE, TARGETS, 5).areas()
     assert summary["suppressed"].all()
     assert summary["mean"].isna().all()
-    assert_no_figures(summary[summary["n"] > 0])
-    cats = category_summary(ratings, FW, SCALE, TARGETS, min_group_size=5)
+    assert_no_figures(summary)
+    cats = category_summary(summary, FW)
     assert cats["suppressed"].all() and cats["mean"].isna().all()
     h = headline(summary, 4)
     assert math.isnan(h["team_mean"]) and h["areas_rated"] == 0
     # the same four with k=3: Leadership and Vision 4, 3, 2, 2 -> mean 11/4
-    shown = area_summary(ratings, FW, SCALE, TARGETS, min_group_size=3)
+    shown = publish(ratings, FW, SCALE, TARGETS, 3).areas()
     assert shown.loc["leadership-vision", "mean"] == pytest.approx(11 / 4)
 
 
-@pytest.mark.parametrize("k", [2, 1, 0, -5, 3.5])
+@pytest.mark.parametrize("k", [2, 1, 0, -5, 3.5, None])
 def test_min_group_size_below_three_or_fractional_raises(k):
-    """The minimum group size is a whole number of at least 3 in every summary."""
+    """The minimum group size of a publication is a whole number of at least 3."""
     ratings = tidy(TEAM)
     with pytest.raises(ValueError, match="at least 3"):
-        area_summary(ratings, FW, SCALE, TARGETS, min_group_size=k)
-    with pytest.raises(ValueError, match="at least 3"):
-        category_summary(ratings, FW, SCALE, TARGETS, min_group_size=k)
-    with pytest.raises(ValueError, match="at least 3"):
-        group_summary(ratings, FW, SCALE, TARGETS, by="role", min_group_size=k)
+        publish(ratings, FW, SCALE, TARGETS, k)
 
 
 # --------------------------------------------------------------------------------------------
 # breakdowns by role and by group
 
 
-def test_group_summary_by_group_with_complementary_suppression():
-    """By school/department, k=3: District Office (2) is hidden, so the next smallest, Secondary Schools (4), is too."""
-    out = group_summary(tidy(BREAKDOWN), FW, SCALE, TARGETS, by="group", min_group_size=3)
+def test_publication_by_group_pools_the_small_ones():
+    """By school/department, k=3: District Office (2) is pooled, and with it the next smallest, Secondary
+    Schools (4), so that the pool reaches k; Technology Services is shown with its own figures."""
+    out = breakdown(BREAKDOWN, "group", 3)
     groups = out.index.get_level_values("group")
-    assert list(dict.fromkeys(groups)) == ["Technology Services", "Secondary Schools", "District Office"]
-    assert out.xs("District Office", level="group")["group_n"].iloc[0] == 2
-    for hidden in ("District Office", "Secondary Schools"):
-        assert_no_figures(out.xs(hidden, level="group", drop_level=False))
+    assert list(dict.fromkeys(groups)) == ["Technology Services", "Other schools and departments"]
+    assert out.xs("Other schools and departments", level="group")["group_n"].iloc[0] == 6
     shown = out.xs("Technology Services", level="group")
     assert not shown["suppressed"].any()
     # Technology Services (N1 N2 N3 H1 H2), team target 3:
@@ -258,13 +264,16 @@ def test_group_summary_by_group_with_complementary_suppression():
 
 
 def test_group_summary_by_role_uses_role_profile_targets():
-    """By role, k=3: the one-person roles are hidden, and with them the next smallest role (the two
-    hidden people alone could be worked out from the total); roles compare with their own targets."""
-    out = group_summary(tidy(BREAKDOWN), FW, SCALE, TARGETS, by="role", min_group_size=3)
-    for hidden in ("Director of Technology", "Data / SIS Manager", "Network Administrator"):
-        assert_no_figures(out.xs(hidden, level="role", drop_level=False))
+    """By role, k=3: the one-person roles are pooled with the next smallest role (the two alone could be
+    worked out from the total), and the pool compares with the team target; a role of its own compares
+    with its own targets."""
+    out = breakdown(BREAKDOWN, "role", 3)
+    assert list(dict.fromkeys(out.index.get_level_values("role"))) == ["Help Desk Technician", "Other roles"]
+    other = out.xs("Other roles", level="role")
+    assert other["group_n"].iloc[0] == 5  # Network Administrator 3, Director 1, Data / SIS Manager 1
+    assert (other["target"] == 3).all()
     assert not out.xs("Help Desk Technician", level="role")["suppressed"].any()
-    named = group_summary(tidy(BREAKDOWN), FW, SCALE, TARGETS, by="role", min_group_size=None)
+    named = breakdown(BREAKDOWN, "role", None)
     net = named.xs("Network Administrator", level="role")
     assert not net["suppressed"].any()
     # Network Administrator: IT Management target 4 (its role profile), ratings 4, 4, 3
@@ -300,10 +309,10 @@ B2,b2@x.org,South,2,N/A
 B3,b3@x.org,South,3,2
 B4,b4@x.org,South,1,3
 """
-    out = group_summary(tidy(text), FW, SCALE, TARGETS, by="group", min_group_size=3)
+    out = breakdown(text, "group", 3)
+    assert group_summary(tidy(text), FW, SCALE, TARGETS, by="group").loc[("South", "data-privacy-security"), "n"] == 2
     dps = out.xs("data-privacy-security", level="area_id", drop_level=False)
-    assert dps.xs("South", level="group")["n"].iloc[0] == 2
-    assert_no_figures(dps)  # both groups' cells hidden in this area
+    assert_no_figures(dps)  # both groups' cells hidden in this area: North's would give South's away
     lv = out.xs("leadership-vision", level="area_id")
     assert not lv["suppressed"].any()
     # Leadership and Vision: North 3, 2, 4, 3 -> 3; South 2, 2, 3, 1 -> 2
@@ -314,26 +323,12 @@ B4,b4@x.org,South,1,3
 def test_missing_group_is_not_stated_and_named_view_hides_nothing():
     """A blank school/department becomes 'Not stated'; with no minimum size every group is shown."""
     text = "Name,School or department,Leadership and Vision\nA,North,3\nB,,2\nC,,4\n"
-    out = group_summary(tidy(text), FW, SCALE, TARGETS, by="group", min_group_size=None)
+    out = breakdown(text, "group", None)
     lv = out.xs("leadership-vision", level="area_id")
     assert not out["suppressed"].any()
     assert lv.loc["Not stated", "n"] == 2
     assert lv.loc["Not stated", "mean"] == 3  # (2 + 4) / 2
     assert lv.loc["North", "mean"] == 3
-
-
-def test_suppressed_groups_rule():
-    """Below-k groups are hidden, then the smallest others until the hidden people add up to k; empty ones never."""
-    sizes = pd.Series({"a": 10, "b": 6, "c": 2})
-    assert suppressed_groups(sizes, 5) == ["c", "b"]
-    # b and c together are 3 people: subtracting a from the total would show them, so a goes too
-    assert sorted(suppressed_groups(pd.Series({"a": 10, "b": 2, "c": 1}), 5)) == ["a", "b", "c"]
-    assert sorted(suppressed_groups(pd.Series({"a": 10, "b": 9, "c": 3, "d": 3}), 5)) == ["c", "d"]  # 6 >= 5
-    assert suppressed_groups(pd.Series({"a": 10, "b": 6}), 5) == []
-    assert suppressed_groups(pd.Series({"a": 10, "b": 0}), 5) == []
-    # 4 people already hidden in the breakdown: c (2) brings that to 6, enough
-    assert suppressed_groups(pd.Series({"a": 10, "b": 6, "c": 2}), 5, already_hidden=4) == ["c"]
-    assert suppressed_groups(pd.Series({"a": 10, "b": 6, "c": 2}), 5, already_hidden=1) == ["c", "b"]
 
 
 def test_unknown_breakdown_is_refused():
@@ -347,37 +342,20 @@ def test_unknown_breakdown_is_refused():
 
 
 def test_category_summary_by_hand():
-    """Category figures are statistics over each person's mean across the category's rated areas."""
-    # named view: Business Management (4 ratings) would be hidden, and left out, in anonymous results
-    cats = category_summary(tidy(TEAM), FW, SCALE, TARGETS, min_group_size=None)
+    """A category's figure is the plain mean of its areas' means (each area counting once)."""
+    cats = category_summary(areas(TEAM, k=None), FW)
     assert cats.index.tolist() == ["leadership-vision", "educational-environment", "managing-technology"]
     assert cats["areas"].tolist() == [3, 2, 5]
-    # Leadership & Vision (LV, SP, EP): Ann (4+2+3)/3, Bea (3+2+3)/3, Cal (2+3)/2 (SP blank),
-    # Dee (2+1+4)/3, Eli (1+2+3)/3, Fay (4+2+4)/3
-    lead = [F(9, 3), F(8, 3), F(5, 2), F(7, 3), F(6, 3), F(10, 3)]
-    # Educational Environment (IF, TB): (2+3)/2, (2+2)/2, (2+2)/2, (3+2)/2, (2+2)/2, (3+3)/2
-    edu = [F(5, 2), F(2), F(2), F(5, 2), F(2), F(3)]
-    # Managing Technology (IT, CS, BM, DM, DPS): Ann (4+4+1+2+2)/5, Bea (4+3+2+2+2)/5,
-    # Cal (3+3+2+1)/4 (BM N/A), Dee (3+2+2)/3 (IT, BM N/A), Eli (2+2+1+1+1)/5, Fay (3+3+2+3+3)/5
-    tech = [F(13, 5), F(13, 5), F(9, 4), F(7, 3), F(7, 5), F(14, 5)]
-    for cat_id, means in (("leadership-vision", lead), ("educational-environment", edu), ("managing-technology", tech)):
+    # Leadership & Vision: LV 8/3, SP 9/5, EP 10/3 -> 13/5; Educational Environment: IF 7/3, TB 7/3 -> 7/3;
+    # Managing Technology: IT 16/5, CS 3, BM 3/2, DM 2, DPS 11/6 -> 173/75
+    for cat_id, mean in (("leadership-vision", F(13, 5)), ("educational-environment", F(7, 3)),
+                         ("managing-technology", F(173, 75))):
         row = cats.loc[cat_id]
-        values = [float(m) for m in means]
-        assert row["n"] == 6
-        assert row["mean"] == pytest.approx(float(sum(means) / 6)), cat_id
-        assert row["median"] == pytest.approx(statistics.median(values)), cat_id
-        assert row["std"] == pytest.approx(statistics.stdev(values)), cat_id
-        assert (row["min"], row["max"]) == (pytest.approx(min(values)), pytest.approx(max(values)))
+        assert row["mean"] == pytest.approx(float(mean)), cat_id
         assert row["target"] == 3
-        assert row["gap"] == pytest.approx(3 - float(sum(means) / 6))
+        assert row["gap"] == pytest.approx(3 - float(mean))
         assert not row["suppressed"]
-    assert cats.loc["leadership-vision", "mean"] == pytest.approx(95 / 36)
-    assert cats.loc["leadership-vision", "median"] == pytest.approx(31 / 12)  # (5/2 + 8/3) / 2
-    assert cats.loc["managing-technology", "mean"] == pytest.approx(839 / 360)
-    # at or above 3: Ann (3) and Fay (10/3); only Fay (3) in Educational Environment; nobody in Managing Technology
-    assert cats["at_target_n"].tolist() == [2, 1, 0]
-    assert cats["spof"].tolist() == [False, True, False]
-    assert cats.loc["leadership-vision", "at_target_share"] == pytest.approx(2 / 6)
+    assert cats["areas_rated"].tolist() == [3, 2, 5]
 
 
 def test_person_table_uses_each_person_s_role_target():
@@ -396,33 +374,36 @@ def test_person_table_uses_each_person_s_role_target():
 
 
 def test_headline_counts():
-    """Headline: respondents, team mean of shown area means, areas below target, spof, nobody, suppressed."""
+    """Headline: respondents, areas below target, spof, nobody, suppressed; the team mean (the mean of the
+    area means) is not reported while an area is hidden."""
     ratings = tidy(TEAM)
-    summary = area_summary(ratings, FW, SCALE, TARGETS, min_group_size=5)
+    summary = publish(ratings, FW, SCALE, TARGETS, 5).areas()
     h = headline(summary, respondent_count(ratings))
-    # shown: every area but Business Management (n 4); area means
-    # 8/3, 9/5, 10/3, 7/3, 7/3, 16/5, 3, 2, 11/6 sum to 135/6 = 22.5 -> 22.5 / 9 = 2.5
     assert h["respondents"] == 6
-    assert h["areas_rated"] == 9
-    assert h["team_mean"] == pytest.approx(2.5)
+    assert h["areas_rated"] == 9  # every area but Business Management (n 4)
+    assert math.isnan(h["team_mean"])  # hidden: Business Management is hidden
     # gap > 0: LV 1/3, SP 1.2, IF 2/3, TB 2/3, DM 1, DPS 7/6 (EP and IT above, CS exactly at 3)
     assert h["areas_below_target"] == 6
     assert h["spof_areas"] == 2  # Data Management, Data Privacy and Security
     assert h["nobody_areas"] == 1  # Strategic Planning
     assert h["suppressed_areas"] == 1  # Business Management
+    # the named view: area means 8/3, 9/5, 10/3, 7/3, 7/3, 16/5, 3, 3/2, 2, 11/6 sum to 24 -> 2.4
+    named = headline(area_summary(ratings, FW, SCALE, TARGETS), 6)
+    assert named["team_mean"] == pytest.approx(2.4)
+    assert named["areas_rated"] == 10
 
 
-def test_category_figures_leave_out_hidden_areas():
-    """A hidden area (1 to k−1 ratings) does not feed its category's anonymous figures."""
+def test_category_figures_are_hidden_with_any_of_their_areas():
+    """A hidden area (1 to k−1 ratings) hides its category: a mean of the rest would be another figure,
+    and one over all its areas would give the hidden one away."""
     csv = (
         b"Name,Email,Business Management,Data Management\n"
         b"A,a@x.org,4,1\nB,b@x.org,,1\nC,c@x.org,,1\nD,d@x.org,,1\nE,e@x.org,,1\n"
     )
     res = read_survey(csv, "c.csv", FW)
-    cats = category_summary(res.ratings, FW, res.scale, TARGETS, 5).set_index("category")
+    cats = publish(res.ratings, FW, res.scale, TARGETS, 5).categories().set_index("category")
     managing = cats.loc["Managing Technology & Support Resources"]
-    # Business Management has 1 rating (hidden); the category rests on Data Management alone: mean 1
-    assert managing["mean"] == pytest.approx(1.0)
-    named = category_summary(res.ratings, FW, res.scale, TARGETS, None).set_index("category")
-    # named view keeps it: A's category mean is (4+1)/2 = 2.5, the others 1 -> (2.5+4)/5 = 1.3
-    assert named.loc["Managing Technology & Support Resources", "mean"] == pytest.approx(1.3)
+    assert managing["suppressed"] and math.isnan(managing["mean"])  # Business Management has 1 rating
+    named = category_summary(area_summary(res.ratings, FW, res.scale, TARGETS), FW).set_index("category")
+    # named view: the mean of the rated areas' means, Business Management 4 and Data Management 1 -> 2.5
+    assert named.loc["Managing Technology & Support Resources", "mean"] == pytest.approx(2.5)

@@ -9,6 +9,7 @@ import pytest
 from framework.aggregate import area_summary, headline, respondent_count
 from framework.definitions import get_framework
 from framework.importer import read_survey
+from framework.publication import publish
 from framework.targets import default_targets
 from tests.conftest import SAMPLE
 
@@ -28,7 +29,9 @@ SMALL = (
 def sample_summary(framework_id="cosn-2018", k=5):
     fw = get_framework(framework_id)
     res = read_survey(SAMPLE.read_bytes(), SAMPLE.name, fw)
-    return res, area_summary(res.ratings, fw, res.scale, default_targets(), k)
+    if k is None:
+        return res, area_summary(res.ratings, fw, res.scale, default_targets())
+    return res, publish(res.ratings, fw, res.scale, default_targets(), k).areas()
 
 
 def metric(at, label_start: str) -> str:

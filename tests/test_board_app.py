@@ -16,6 +16,7 @@ from framework.board import ReportMeta, build_board_report
 from framework.definitions import get_framework
 from framework.images import INSTALL_HINT
 from framework.importer import read_survey
+from framework.publication import publish
 from framework.targets import default_targets
 from tests.conftest import ROOT, SAMPLE
 
@@ -34,7 +35,7 @@ def board():
 def sample_report(k: int = 5, framework_id: str = "cosn-2018"):
     fw = get_framework(framework_id)
     res = read_survey(SAMPLE.read_bytes(), SAMPLE.name, fw)
-    return build_board_report(res.ratings, fw, res.scale, default_targets(), k, ReportMeta())
+    return build_board_report(publish(res.ratings, fw, res.scale, default_targets(), k), ReportMeta())
 
 
 def metrics(at) -> dict[str, str]:

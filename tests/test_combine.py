@@ -26,7 +26,7 @@ def test_rescale_map_is_linear_and_rounds_half_up():
 def test_files_on_one_scale_combine():
     """Two 1–4 files make one team of five; means are over everyone."""
     both = combine([read_survey(A, "a.csv", FW), read_survey(B_SAME, "b.csv", FW)])
-    lv = area_summary(both.ratings, FW, both.scale, default_targets(), 5).loc["leadership-vision"]
+    lv = area_summary(both.ratings, FW, both.scale, default_targets()).loc["leadership-vision"]
     assert lv["n"] == 5 and lv["mean"] == pytest.approx((3 + 4 + 2 + 1 + 3) / 5)
     assert set(both.ratings["source"].astype(str)) == {"a.csv", "b.csv"}
     assert both.rescaled == {}

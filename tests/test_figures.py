@@ -7,10 +7,10 @@ import math
 import pandas as pd
 import pytest
 
-from framework.aggregate import area_summary
 from framework.definitions import get_framework
 from framework.figures import area_table, gap_figure, radar_figure
 from framework.importer import read_survey
+from framework.publication import publish
 from framework.scales import get_scale
 from framework.targets import default_targets
 
@@ -32,7 +32,7 @@ CSV = (
 @pytest.fixture(scope="module")
 def areas():
     res = read_survey(CSV, "t.csv", FW)
-    return area_summary(res.ratings, FW, res.scale, default_targets(), 5)
+    return publish(res.ratings, FW, res.scale, default_targets(), 5).areas()
 
 
 def test_radar_values_are_means_in_framework_order(areas):

@@ -32,6 +32,7 @@ from framework.importer.columns import AreaMatcher, map_columns, match_identity
 from framework.importer.sources import FORMATS, pick_format
 from framework.importer.sources.google_forms import forms_timestamps
 from framework.importer.table import read_table
+from framework.publication import publish
 from framework.targets import default_targets
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -342,7 +343,8 @@ def load(name: str, as_name: str | None = None):
 
 
 def figures(result, k: int | None = None) -> dict[str, tuple[int, float]]:
-    summary = area_summary(result.ratings, FW, result.scale, TARGETS, min_group_size=k)
+    summary = (area_summary(result.ratings, FW, result.scale, TARGETS) if k is None
+               else publish(result.ratings, FW, result.scale, TARGETS, k).areas())
     rated = summary[summary["n"] > 0]
     return {area_id: (int(row["n"]), float(row["mean"])) for area_id, row in rated.iterrows()}
 
@@ -408,7 +410,7 @@ def test_command_line_gives_the_same_respondents_and_means(name):
     assert proc.returncode == 0, proc.stderr
     payload = json.loads(proc.stdout)
     result = load(name)
-    summary = area_summary(result.ratings, FW, result.scale, TARGETS, min_group_size=5)
+    summary = publish(result.ratings, FW, result.scale, TARGETS, 5).areas()
     assert payload["respondents"] == respondent_count(result.ratings) == result.report.respondents
     assert payload["suppressed"] is False
     assert not summary["suppressed"].any()

@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from framework.aggregate import area_summary, group_summary
+from framework.aggregate import group_summary
 from framework.definitions import get_framework
 from framework.figures import (
     compare_radar,
@@ -15,8 +15,9 @@ from framework.figures import (
     distribution_figure,
     heatmap_figure,
 )
-from framework.gaps import group_matrix, person_matrix
+from framework.gaps import group_matrix, person_matrix, screenful
 from framework.importer import read_survey
+from framework.publication import publish
 from framework.scales import get_scale
 from framework.targets import default_targets
 from tests.conftest import SAMPLE
@@ -25,6 +26,7 @@ FW = get_framework()
 SCALE = get_scale("1-4")
 TARGETS = default_targets()
 TEAM = read_survey(SAMPLE.read_bytes(), SAMPLE.name, FW).ratings
+PUB = publish(TEAM, FW, SCALE, TARGETS, 5)
 
 
 def test_person_heatmap_cells_equal_the_pivot_of_the_input():
@@ -47,9 +49,7 @@ def test_person_heatmap_cells_equal_the_pivot_of_the_input():
 
 def test_heatmap_prints_values_and_marks_hidden_cells():
     """Cells print the rating (or the gap); a hidden cell prints "fewer than k", never a number."""
-    from framework.privacy import pool
-
-    m = group_matrix(pool(TEAM, 5), FW, SCALE, TARGETS, by="role", k=5)
+    m = group_matrix(PUB.breakdown(None, "role"), FW, by="role")
     fig = heatmap_figure(m.values, m.targets, m.hidden, m.labels, FW, SCALE, show="gap", k=5)
     text = np.array(fig.data[0].text, dtype=object)
     z = np.array(fig.data[0].z, dtype=float)
@@ -62,13 +62,13 @@ def test_heatmap_prints_values_and_marks_hidden_cells():
 
 
 def test_group_rows_carry_n_and_equal_the_group_summary():
-    """Anonymous rows are the pooled roles with their n; means are the group summary's."""
-    from framework.privacy import pool
-
-    m = group_matrix(pool(TEAM, 5), FW, SCALE, TARGETS, by="role", k=5, sort="name")
+    """Anonymous rows are the publication's role units with their n; their means are those of the same
+    people computed directly (the named view's group summary of the pooled roles)."""
+    m = group_matrix(PUB.breakdown(None, "role"), FW, by="role", sort="name")
     assert m.labels == ["Help Desk Technician (n = 9)", "Instructional Technology Coach (n = 6)",
                         "Other roles (n = 10)"]
-    summary = group_summary(pool(TEAM, 5), FW, SCALE, TARGETS, by="role", min_group_size=5)
+    pooled = {v: p.label for p in PUB.units("role") for v in p.roles}
+    summary = group_summary(TEAM.assign(role=TEAM["role"].astype(str).map(pooled)), FW, SCALE, TARGETS, by="role")
     assert (~m.hidden).to_numpy().sum() > 20
     for g in m.values.index:
         for a in FW.area_ids:
@@ -78,9 +78,14 @@ def test_group_rows_carry_n_and_equal_the_group_summary():
 
 def test_suppressed_group_appears_in_no_trace_and_no_table():
     """A group hidden whole has no number in the heatmap, its table, or the compare radar."""
-    m = group_matrix(TEAM, FW, SCALE, TARGETS, by="group", k=5)  # unpooled: District Office has 4
-    row = [i for i, lbl in enumerate(m.labels) if lbl.startswith("District Office")]
-    assert row and m.labels[row[0]] == "District Office (n hidden)"
+    summary = PUB.breakdown(None, "group")
+    hidden_whole = summary.index.get_level_values("group")[0]
+    summary.loc[hidden_whole, "suppressed"] = True  # as a cell the audit hid in every area
+    for col in ("mean", "n", "group_n"):
+        summary.loc[hidden_whole, col] = np.nan
+    m = group_matrix(summary, FW, by="group")
+    row = [i for i, lbl in enumerate(m.labels) if lbl.startswith(hidden_whole)]
+    assert row and m.labels[row[0]] == f"{hidden_whole} (n hidden)"
     fig = heatmap_figure(m.values, m.targets, m.hidden, m.labels, FW, SCALE, k=5)
     assert np.isnan(np.array(fig.data[0].z, dtype=float)[row[0]]).all()
     table = m.table("rating", FW)
@@ -90,7 +95,8 @@ def test_suppressed_group_appears_in_no_trace_and_no_table():
 def test_rows_past_a_screenful_are_pooled_and_people_are_paged():
     """With more groups than fit, the smallest are pooled into one row; the named view pages."""
     many = TEAM.assign(group=TEAM["respondent"].astype(str))  # 25 one-person "schools"
-    m = group_matrix(many, FW, SCALE, TARGETS, by="group", k=None, max_rows=10)
+    pooled, note = screenful(many, "group", 10)
+    m = group_matrix(group_summary(pooled, FW, SCALE, TARGETS, by="group"), FW, by="group", note=note)
     assert len(m.labels) == 10
     assert sum(lbl.startswith("Other (16 smaller groups") or lbl.startswith("Other (16 smaller schools")
                for lbl in m.labels) == 1
@@ -101,7 +107,7 @@ def test_rows_past_a_screenful_are_pooled_and_people_are_paged():
 
 def test_distribution_rows_add_to_100_percent_with_na_apart():
     """Each row's level shares add to 100%; N/A answers are a separate trace, not a level."""
-    summary = group_summary(TEAM, FW, SCALE, TARGETS, by="role", min_group_size=None).xs(
+    summary = group_summary(TEAM, FW, SCALE, TARGETS, by="role").xs(
         "business-management", level="area_id")
     summary = summary[summary["n"] > 0]
     levels = [f"level_{v}" for v in SCALE.values]
@@ -115,7 +121,7 @@ def test_distribution_rows_add_to_100_percent_with_na_apart():
 
 def test_coverage_puts_nobody_then_single_points_first():
     """Areas with one person at target come before the rest; the figure says so in words."""
-    areas = area_summary(TEAM, FW, SCALE, TARGETS, 5)
+    areas = PUB.areas()
     order = coverage_order(areas)
     assert list(order.index[:2]) == ["business-management", "data-privacy-security"]
     fig = coverage_figure(areas, 25)

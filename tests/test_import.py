@@ -36,7 +36,7 @@ def load(data: str | bytes, filename: str = "survey.csv", **kwargs):
 
 def figures(result) -> dict[str, tuple[int, float]]:
     """(n, mean) per skill area id, for the areas with at least one rating."""
-    summary = area_summary(result.ratings, FW, result.scale, TARGETS, min_group_size=None)
+    summary = area_summary(result.ratings, FW, result.scale, TARGETS)
     rated = summary[summary["n"] > 0]
     return {area_id: (int(row["n"]), float(row["mean"])) for area_id, row in rated.iterrows()}
 
@@ -177,7 +177,7 @@ def test_long_layout_one_row_per_person_and_area():
     # the long layout is completed to a person x area grid: answers nobody gave show as blank
     bm = result.ratings[result.ratings["area_id"].eq("business-management")].set_index("name")["status"]
     assert bm.to_dict() == {"Ann Avery": NOT_APPLICABLE, "Bo Brandt": BLANK, "Cy Cruz": BLANK}
-    summary = area_summary(result.ratings, FW, result.scale, TARGETS, min_group_size=None)
+    summary = area_summary(result.ratings, FW, result.scale, TARGETS)
     assert summary.loc["business-management", "n_na"] == 1
 
 

@@ -17,7 +17,7 @@ from pptx import Presentation
 from pptx.util import Emu
 from pypdf import PdfReader
 
-from framework.aggregate import area_summary, headline, respondent_count
+from framework.aggregate import headline, respondent_count
 from framework.board import (
     ReportMeta,
     build_board_report,
@@ -31,6 +31,7 @@ from framework.board import (
 from framework.definitions import get_framework
 from framework.images import INSTALL_HINT, ImageExportUnavailable, browser_path, clean_logo, png_size, start_renderer
 from framework.importer import read_survey
+from framework.publication import publish
 from framework.report_pdf import build_pdf, latin1_safe
 from framework.report_pptx import build_pptx
 from framework.targets import default_targets
@@ -63,7 +64,7 @@ def read_sample(framework_id: str = "cosn-2018"):
 @pytest.fixture(scope="module")
 def sample():
     fw, res = read_sample()
-    report = build_board_report(res.ratings, fw, res.scale, default_targets(), 5, META,
+    report = build_board_report(publish(res.ratings, fw, res.scale, default_targets(), 5), META,
                                 rows_read=res.report.rows_read, rows_used=res.report.rows_used)
     with start_renderer() as renderer:  # one browser for the module
         images = render_chart_images(report, renderer)
@@ -134,7 +135,7 @@ def test_pdf_structure_title_summary_one_chart_per_page_appendix_privacy(sample)
 def test_pdf_numbers_equal_the_aggregation(sample):
     """Title-page figures, every finding and every table row are the area_summary's numbers."""
     fw, res, report, blob = sample["fw"], sample["res"], sample["report"], sample["pdf"]
-    areas = area_summary(res.ratings, fw, res.scale, default_targets(), 5)
+    areas = publish(res.ratings, fw, res.scale, default_targets(), 5).areas()
     h = headline(areas, respondent_count(res.ratings))
     pages = pdf_pages(blob)
     title = pages[0]
@@ -151,7 +152,7 @@ def test_pdf_numbers_equal_the_aggregation(sample):
 
     appendix = next(p for p in pages if "Appendix: tables" in p)
     for row in areas.itertuples():  # "Business Management 15 1.20 3 1.80 1 one person at target"
-        expected = f"{row.area} {row.n} {row.mean:.2f} {row.target:.0f} {row.gap:.2f} {int(row.at_target_n)}"
+        expected = f"{row.area} {int(row.n)} {row.mean:.2f} {row.target:.0f} {row.gap:.2f} {int(row.at_target_n)}"
         assert expected in appendix, expected
 
 
@@ -177,7 +178,7 @@ def test_pdf_falls_back_to_the_core_font_with_latin1_safe_text(sample, tmp_path)
     """Without the DejaVu files the PDF is still made; characters outside Latin-1 are replaced."""
     fw, res = sample["fw"], sample["res"]
     meta = ReportMeta("Distrito Escolar Ñandú – 東京", "2026–27", "")
-    report = build_board_report(res.ratings, fw, res.scale, default_targets(), 5, meta)
+    report = build_board_report(publish(res.ratings, fw, res.scale, default_targets(), 5), meta)
     blob = build_pdf(report, sample["images"], font_dir=tmp_path)  # an empty folder: no font files
     pages = pdf_pages(blob)
     assert "Distrito Escolar Ñandú -" in pages[0]
@@ -216,15 +217,15 @@ def test_deck_is_16_9_with_title_one_slide_per_finding_and_about(sample):
 def test_deck_speaker_notes_hold_the_numbers(sample):
     """The gaps slide's notes give n, average, target, gap and cover of every area below target."""
     fw, res, report = sample["fw"], sample["res"], sample["report"]
-    areas = area_summary(res.ratings, fw, res.scale, default_targets(), 5)
+    areas = publish(res.ratings, fw, res.scale, default_targets(), 5).areas()
     prs = Presentation(io.BytesIO(sample["pptx"]))
     slide = next(s for s in prs.slides if s.shapes.title.text == "Largest gaps")
     notes = slide.notes_slide.notes_text_frame.text
     below = areas[areas["gap"] > 0]
     assert len(below) == 7
     for row in below.itertuples():
-        assert (f"{row.area}: n {row.n}, average {row.mean:.2f}, target {row.target:g}, gap {row.gap:.2f}, "
-                f"{int(row.at_target_n)} of {row.n} at or above target") in notes
+        assert (f"{row.area}: n {int(row.n)}, average {row.mean:.2f}, target {row.target:g}, gap {row.gap:.2f}, "
+                f"{int(row.at_target_n)} of {int(row.n)} at or above target") in notes
     title_notes = prs.slides[0].notes_slide.notes_text_frame.text
     assert f"{report.respondents} respondents" in title_notes
     assert f"Team average (of 4): {report.headline['team_mean']:.2f}" in title_notes
@@ -263,10 +264,11 @@ def test_deck_without_chart_images_shows_tables(sample):
 # ---- anonymity whatever the view, small teams, tables -------------------------------------------
 def test_exports_are_always_anonymous(sample):
     fw, res = sample["fw"], sample["res"]
-    with pytest.raises(ValueError, match="always anonymous"):
-        build_board_report(res.ratings, fw, res.scale, default_targets(), None)
+    # a board report is made only from a publication, and a publication only with k of at least 3
+    with pytest.raises(ValueError, match="anonymous"):
+        publish(res.ratings, fw, res.scale, default_targets(), None)
     with pytest.raises(ValueError, match="at least 3"):
-        build_board_report(res.ratings, fw, res.scale, default_targets(), 2)
+        publish(res.ratings, fw, res.scale, default_targets(), 2)
 
 
 def test_small_team_report_has_no_figures():
@@ -275,7 +277,7 @@ def test_small_team_report_has_no_figures():
             b"Ann Aardvark,a@x.org,4,3\nBo Bear,b@x.org,2,2\nCy Cat,c@x.org,3,1\nDee Dog,d@x.org,1,2\n")
     fw = get_framework()
     res = read_survey(data, "four.csv", fw)
-    report = build_board_report(res.ratings, fw, res.scale, default_targets(), 5, META)
+    report = build_board_report(publish(res.ratings, fw, res.scale, default_targets(), 5), META)
     assert report.charts == {}
     pdf = " ".join(pdf_pages(build_pdf(report)))
     assert "4 people responded, fewer than the 5 needed for anonymous results" in pdf
@@ -287,7 +289,7 @@ def test_small_team_report_has_no_figures():
 
 def test_table_exports_neutralise_formula_like_cells(sample):
     fw, res = sample["fw"], sample["res"]
-    report = build_board_report(res.ratings, fw, res.scale, default_targets(), 5,
+    report = build_board_report(publish(res.ratings, fw, res.scale, default_targets(), 5),
                                 ReportMeta("=HYPERLINK(\"http://x\")", "+Fall", "@now"))
     book = openpyxl.load_workbook(io.BytesIO(report.xlsx_bytes()))
     assert book.sheetnames == ["Skill areas", "Categories", "Summary", "About"]

@@ -10,9 +10,9 @@ from types import SimpleNamespace
 import pandas as pd
 import pytest
 
-from framework.aggregate import area_summary
 from framework.combine import ScaleMismatchError
 from framework.definitions import get_framework
+from framework.publication import publish
 from framework.scales import get_scale
 from framework.targets import default_targets
 from framework.trend_figures import change_table, compare_radar_figure, trend_figure
@@ -31,8 +31,11 @@ LV, SP, EP = "Leadership and Vision", "Strategic Planning", "Ethics and Policies
 FALL, SPRING = date(2025, 10, 1), date(2026, 4, 15)
 # Fall: LV 2,2,3,3,4 (n 5, mean 2.8, 3 at target 3); SP 1,2,N/A,2,blank (n 3: hidden at k = 5); EP all 4
 ROUND_A = survey_csv({LV: [2, 2, 3, 3, 4], SP: [1, 2, "N/A", 2, ""], EP: [4, 4, 4, 4, 4]})
-# Spring: LV 3,3,3,4,4,4 (mean 3.5, +0.70); SP 2,3,3,4,4,1 (mean 2.83); EP 4,4,4,4,3,4 (mean 3.83, −0.17)
-ROUND_B = survey_csv({LV: [3, 3, 3, 4, 4, 4], SP: [2, 3, 3, 4, 4, 1], EP: [4, 4, 4, 4, 3, 4]})
+# Spring, six other people: LV 3,3,3,4,4,4 (mean 3.5, +0.70); SP 2,3,3,4,4,1 (mean 2.83);
+# EP 4,4,4,4,3,4 (mean 3.83, −0.17). (Rounds of the same people are audited together; see
+# test_a_round_saved_again_with_one_late_respondent_is_hidden_beside_it.)
+ROUND_B = survey_csv({LV: [3, 3, 3, 4, 4, 4], SP: [2, 3, 3, 4, 4, 1], EP: [4, 4, 4, 4, 3, 4]},
+                     names=[f"Person {i}" for i in range(7, 13)])
 
 
 @pytest.fixture
@@ -64,7 +67,7 @@ def test_hand_worked_trend(two_rounds):
     assert b.previous_label == "Fall 2025" and b.at_target_n == 6 and b.previous_at_target_n == 3
 
     sp_a = row(trend, "Fall 2025", "strategic-planning")
-    assert sp_a.suppressed and sp_a.n == 3 and pd.isna(sp_a.mean) and pd.isna(sp_a.n_na)
+    assert sp_a.suppressed and pd.isna(sp_a.n) and pd.isna(sp_a.mean) and pd.isna(sp_a.n_na)  # 3 ratings: no figure
     sp_b = row(trend, "Spring 2026", "strategic-planning")
     assert not sp_b.suppressed and sp_b.mean == pytest.approx(17 / 6)
     assert pd.isna(sp_b.change) and sp_b.direction == "" and not sp_b.small_n  # hidden before: no change shown
@@ -97,7 +100,7 @@ def test_trend_figures_equal_the_overview_figures_of_each_round(two_rounds):
     fw, sc, tg = get_framework(), get_scale("1-4"), default_targets()
     trend = trend_summary(two_rounds, fw)
     for r in two_rounds.list_rounds():
-        expected = area_summary(two_rounds.load_ratings(r.id), fw, sc, tg, 5)
+        expected = publish(two_rounds.load_ratings(r.id), fw, sc, tg, 5).areas()
         got = trend[trend["round_id"].eq(r.id)].set_index("area_id")
         for col in ("n", "mean", "median", "std", "min", "max", "at_target_n", "n_na", "gap", "target"):
             pd.testing.assert_series_equal(got[col].astype("float64"), expected[col].astype("float64"),
@@ -109,12 +112,12 @@ def test_the_sample_district_saved_as_a_round_has_its_overview_figures(store):
     fw = get_framework()
     combined = read(SAMPLE.read_bytes(), SAMPLE.name)
     rid = save(store, SAMPLE.read_bytes(), "Sample", FALL, name=SAMPLE.name).round.id
-    expected = area_summary(combined.ratings, fw, combined.scale, default_targets(), 5)
+    expected = publish(combined.ratings, fw, combined.scale, default_targets(), 5).areas()
     got = trend_summary(store, fw).set_index("area_id")
     assert (got["round_id"] == rid).all()
     pd.testing.assert_series_equal(got["mean"], expected["mean"].astype("float64"), check_names=False,
                                    check_index_type=False)
-    assert got["n"].tolist() == expected["n"].tolist()
+    assert got["n"].astype("float64").tolist() == expected["n"].tolist()
     assert got["suppressed"].tolist() == expected["suppressed"].tolist()
 
 
@@ -159,8 +162,8 @@ def test_rounds_on_different_scales_are_refused_unless_rescaled(store):
 
 
 def test_a_round_saved_against_another_framework_version_is_compared_on_shared_areas(store):
-    save(store, survey_csv({LV: [2, 2, 2, 2, 2], "Stakeholder Focus": [3, 3, 3, 3, 3]}), "Fall 2018", FALL,
-         framework_id="cosn-2009")
+    save(store, survey_csv({LV: [2, 2, 2, 2, 2], "Stakeholder Focus": [3, 3, 3, 3, 3]},
+                           names=[f"Earlier {i}" for i in range(5)]), "Fall 2018", FALL, framework_id="cosn-2009")
     save(store, ROUND_A, "Fall 2025", SPRING)
     trend = trend_summary(store, get_framework("cosn-2018"))
     assert "stakeholder-focus" not in set(trend["area_id"])
@@ -183,7 +186,7 @@ def test_trend_figure_has_n_at_every_point_and_no_hidden_point(two_rounds):
         assert all((y is None) == (txt == "") for y, txt in zip(t["y"], t["text"]))
         assert all("n " in txt for y, txt in zip(t["y"], t["text"]) if y is not None)
     notes = [a["text"] for a in fig["layout"]["annotations"]]
-    assert "hidden<br>n 3" in notes and "no ratings" in notes
+    assert "hidden" in notes and "no ratings" in notes
     assert fig["layout"]["yaxis"]["range"] == [pytest.approx(0.85), pytest.approx(4.55)]
 
 
@@ -238,6 +241,24 @@ def test_change_summary_in_words(two_rounds):
     assert change_summary(trend_summary(two_rounds, get_framework(), round_ids=[1])) == []
 
 
+def test_a_round_saved_again_with_one_late_respondent_is_hidden_beside_it(store):
+    """Ten people, then the same ten and one more: the first round is not shown beside the second in any
+    area (11 × mean − 10 × mean would be the late respondent), whichever rounds the page chooses."""
+    ten = {LV: [2, 3, 3, 4, 1, 2, 3, 4, 2, 3], EP: [3, 3, 4, 4, 2, 3, 3, 4, 4, 3]}
+    eleven = {area: [*values, 4] for area, values in ten.items()}
+    first = save(store, survey_csv(ten), "Fall 2025", FALL).round.id
+    second = save(store, survey_csv(eleven), "Spring 2026", SPRING).round.id
+    trend = trend_summary(store, get_framework())
+    fall = trend[trend["round_id"].eq(first)]
+    assert fall["suppressed"].all() and fall["mean"].isna().all() and fall["n"].isna().all()
+    spring = trend[trend["round_id"].eq(second) & trend["area_id"].isin(["leadership-vision", "ethics-policies"])]
+    assert not spring["suppressed"].any() and spring["direction"].eq("").all()  # no change is shown
+    assert any("Fall 2025 is not shown beside Spring 2026" in n for n in trend.attrs["notes"])
+    alone = trend_summary(store, get_framework(), round_ids=[first])  # choosing it alone shows nothing more
+    assert alone["suppressed"].all()
+    assert trend_summary(store, get_framework(), min_group_size=None)["suppressed"].sum() == 0  # named view
+
+
 def test_the_anonymous_round_table_hides_small_areas(two_rounds):
     from framework.trends import round_table
 
@@ -247,6 +268,7 @@ def test_the_anonymous_round_table_hides_small_areas(two_rounds):
     assert table.loc["Leadership and Vision", "Mean"] == pytest.approx(2.8)
     assert table.loc["Leadership and Vision", "At or above target"] == 3
     sp = table.loc["Strategic Planning"]
-    assert sp["n"] == 3 and pd.isna(sp["Mean"]) and pd.isna(sp["N/A answers"]) and sp["Status"] == "hidden (fewer than 5)"
+    assert pd.isna(sp["n"]) and pd.isna(sp["Mean"]) and pd.isna(sp["N/A answers"])  # 3 ratings: no figure at all
+    assert sp["Status"] == "hidden (fewer than 5)"
     assert table.loc["Data Management", "Status"] == "no ratings"
     assert "Name" not in table.columns and "name" not in table.columns
