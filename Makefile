@@ -50,6 +50,7 @@ bench: $(VENV)/.installed-dev chromium
 	$(PY) bench/bench_import.py
 	$(PY) bench/bench_export.py
 	$(PY) bench/bench_store.py
+	$(PY) bench/bench_publication.py
 
 sample: $(VENV)/.installed-run
 	$(PY) -m framework make-sample

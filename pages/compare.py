@@ -5,7 +5,7 @@ import streamlit as st
 
 from framework.figures import compare_bars, compare_radar
 from framework.gaps import person_matrix
-from pages._shared import page_dataset
+from pages._shared import page_dataset, show_notes
 
 data = page_dataset()
 fw, scale, k = data.framework, data.scale, data.k
@@ -44,6 +44,7 @@ else:
         ns[label] = int(group_n[g])
     if whole_hidden.any():
         st.caption(f"{int(whole_hidden.sum())} group(s) are not offered: too small to show on their own.")
+    show_notes(data, "What is pooled or hidden here, and why")
 
 if not series:
     st.info("Choose what to compare above.")

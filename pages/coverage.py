@@ -4,7 +4,7 @@ import streamlit as st
 
 from framework.figures import coverage_figure, coverage_order
 from framework.gaps import person_matrix
-from pages._shared import page_dataset
+from pages._shared import page_dataset, show_notes
 
 data = page_dataset()
 fw, scale = data.framework, data.scale
@@ -49,3 +49,4 @@ st.dataframe(table, hide_index=True, key="coverage-table",
              column_config={"Share": st.column_config.ProgressColumn(format="%d%%", min_value=0, max_value=100)})
 if len(hidden):
     st.caption(f"Hidden (fewer than {data.min_group_size} ratings): " + ", ".join(hidden["area"]))
+show_notes(data, "What the anonymous view withholds, and why")

@@ -81,3 +81,13 @@ def random_member(rng: random.Random, i: int, role: str, school: str, na: float 
     if all(not isinstance(v, int) for v in answers.values()):
         answers[AREAS[0]] = rng.choice(LEVELS)  # everyone in the file rated something
     return Member(f"P{i}", f"Person {i}" if named else "", role, school, answers)
+
+
+def team(spec: list[tuple[str, str, int]], seed: int = 1, na: float = 0.1) -> list[Member]:
+    """(role, school, how many) -> members, with random answers."""
+    rng = random.Random(seed)
+    out = []
+    for role, school, count in spec:
+        for _ in range(count):
+            out.append(random_member(rng, len(out), role, school, na=na))
+    return out

@@ -33,6 +33,7 @@ from tests.publication_support import (
     oracle_people,
     random_member,
     read,
+    team,
     to_csv,
 )
 
@@ -55,16 +56,6 @@ def naive_figures(population: dict, members: list[Member], round_label=None, are
 
 def exposed(found, key: str) -> bool:
     return any(key in f.people for f in found)
-
-
-def team(spec: list[tuple[str, str, int]], seed: int = 1, na: float = 0.1) -> list[Member]:
-    """(role, school, how many) -> members, with random answers."""
-    rng = random.Random(seed)
-    out = []
-    for role, school, count in spec:
-        for _ in range(count):
-            out.append(random_member(rng, len(out), role, school, na=na))
-    return out
 
 
 # ---- the audit's two exact procedures agree with brute force ------------------------------------------------
