@@ -223,7 +223,7 @@ def trend_summary(
 
     # privacy: the anonymous figures of a series of rounds come from its audited publication, made
     # over every round at once (framework.publication.series); the named view hides nothing
-    if k:
+    if k and rounds:
         series = _series_publication(source, rounds, framework, scale, targets, k)
         hide = ~series.figures["shown"].to_numpy()
         notes += series.notes

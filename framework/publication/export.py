@@ -58,8 +58,7 @@ def _derived(pub_areas: pd.DataFrame, categories: pd.DataFrame, overall: dict, p
     return out
 
 
-def publication_json(pub: Publication) -> dict:
-    """One data set's publication (round null)."""
+def _figures_of(pub: Publication, round_label: str | None) -> list[dict]:
     figures = []
     names = {a.id: a.name for a in pub.framework.areas}
     for p in pub.populations.values():
@@ -68,21 +67,19 @@ def publication_json(pub: Publication) -> dict:
         areas = pub.areas(p)
         population = p.describe()
         for area_id, row in areas.iterrows():
-            figures.append(area_figure(row, population, names[area_id], pub.round, pub.scale.values))
-        figures += _derived(areas, pub.categories(p), pub.overall(p), population, pub.round)
-    return {"k": pub.k, "respondents": pub.respondents, "figures": figures}
+            figures.append(area_figure(row, population, names[area_id], round_label, pub.scale.values))
+        figures += _derived(areas, pub.categories(p), pub.overall(p), population, round_label)
+    return figures
+
+
+def publication_json(pub: Publication) -> dict:
+    """One data set's publication (round null)."""
+    return {"k": pub.k, "respondents": pub.respondents, "figures": _figures_of(pub, None)}
 
 
 def series_json(pub: SeriesPublication) -> dict:
-    """A series of rounds: each round's team figures."""
-    from framework.aggregate import category_summary, overall_mean
-    from framework.publication.series import series_areas
-
+    """A series of rounds: every round's figures, each with its round's label."""
     figures = []
-    names = {a.id: a.name for a in pub.framework.areas}
-    for i, label in enumerate(pub.labels):
-        areas = series_areas(pub, i)
-        for area_id, row in areas.iterrows():
-            figures.append(area_figure(row, {}, names[area_id], label, pub.scale.values))
-        figures += _derived(areas, category_summary(areas, pub.framework), overall_mean(areas), {}, label)
+    for label, rnd in zip(pub.labels, pub.rounds):
+        figures += _figures_of(rnd, label)
     return {"k": pub.k, "respondents": pub.people, "rounds": list(pub.labels), "figures": figures}

@@ -1,26 +1,30 @@
-"""The publication of a series of survey rounds: each round's team figures per skill area, audited
-across the rounds together.
+"""The publication of a series of survey rounds: every figure of every round, audited across the
+rounds together.
 
-What the anonymous view shows of stored rounds is the Trends page (each round's team figures per
-area; changes are differences of two shown figures) and each round's anonymous export. Both read
-this publication, made over **every** round of the series at once, whatever rounds a page then
-selects: a selection never changes what is hidden.
+What the anonymous view shows of stored rounds is each round's pages (the team, role and school
+units, filter views and their cells, per skill area, as one survey's publication has them), the
+Trends page (each round's team figures; a change is the difference of two shown figures) and each
+round's anonymous export. All of them read this publication, made over **every** round at once,
+whatever rounds a page then selects: a selection never changes what is hidden.
 
-People recur across rounds, and that is the attack: a round saved again with one late respondent
-differs from the first by one person. The audit therefore works over people, not rounds:
+Each round is first published on its own (:func:`framework.publication.publish`). People recur
+across rounds, and that is the attack: a round saved again with one late respondent differs from the
+first by one person, and a role that gained one person differs from the same role the round before.
+The audit across rounds therefore works over people:
 
 * **Who answered both rounds** is told from the stored names (or emails), case and spacing aside.
   People with no name, or a name shared within a round, cannot be told apart: they are matched
-  within the same role and school, in order, and assumed to be the same people both times.
+  within the same role and school, in order, and assumed to be the same people who answered the same
+  way both times; the audit is also run with them as different people.
 * **Their answers.** A person whose answer in an area is the same in two rounds is one unknown in
-  both (the worst case: the difference of the rounds then isolates whoever else changed); a person
-  whose answer changed is a different unknown in each round. People who cannot be told apart are
-  assumed to have answered the same.
-* Round r's figure of an area is the sum of the unknowns of the people in round r. The exact search
-  of :func:`framework.publication.audit.small_support` then decides whether any combination of the
-  shown round figures rests on fewer than k people (a changed person's unknowns share one person's
-  weight), both over everyone in the round and over those who rated the area. While one does, the
-  oldest round's figure that the combination needs is hidden.
+  both; a person whose answer changed is a different unknown in each round (and both count as one
+  person).
+* A round's figure of an area is the sum of the unknowns of the people in its population. The exact
+  search of :func:`framework.publication.audit.small_support` decides whether any combination of the
+  figures shown in all rounds rests on fewer than k people, over everyone and over those who rated the
+  area. While one does, figures of the **newest** round that the combination needs are hidden (cells,
+  then role and school rows, then the team figure): an older round's figures may already be in a board
+  packet, so it is the newer release that must not complete the attack.
 """
 
 from __future__ import annotations
@@ -33,12 +37,15 @@ from fractions import Fraction
 import numpy as np
 import pandas as pd
 
-from framework.aggregate import check_min_group_size, level_columns, stats_from_counts
+from framework.aggregate import check_min_group_size
 from framework.definitions import Framework
 from framework.publication import audit
 from framework.publication.build import grid_of
+from framework.publication.model import TEAM, Population, Publication, publish
 from framework.scales import Scale
 from framework.targets import TargetSet
+
+MAX_SEARCH = 200_000  # exact-search steps per area before the audit falls back to hiding more
 
 
 @dataclass(frozen=True)
@@ -55,13 +62,21 @@ class SeriesPublication:
     scale: Scale
     k: int
     labels: list[str]  # oldest first
-    respondents: list[int]  # people per round
+    rounds: list[Publication]  # each round's publication, with what the audit across rounds hid
     people: int  # distinct people over the series (as matched)
-    figures: pd.DataFrame  # index (round index, area_id): n, mean, ..., level_*, n_na, at_target_n, shown
     notes: list[str] = field(default_factory=list)
 
-    def round_areas(self, i: int) -> pd.DataFrame:
-        return self.figures.xs(i, level="round")
+    @property
+    def respondents(self) -> list[int]:
+        return [p.respondents for p in self.rounds]
+
+    @property
+    def figures(self) -> pd.DataFrame:
+        """Each round's team figures: index (round index, area_id), as a publication's rows."""
+        parts = [p.figures.xs(TEAM, level="population") for p in self.rounds]
+        if not parts:
+            return pd.DataFrame(index=pd.MultiIndex.from_arrays([[], []], names=["round", "area_id"]))
+        return pd.concat(parts, keys=range(len(parts)), names=["round", "area_id"])
 
 
 def _key_text(value) -> str:
@@ -100,147 +115,145 @@ def person_keys(rounds: Sequence[pd.DataFrame]) -> list[np.ndarray]:
 
 def publish_rounds(rounds: Sequence[RoundInput], framework: Framework, scale: Scale, targets: TargetSet,
                    k: int) -> SeriesPublication:
-    """Each round's team figures per area, hidden where the audit over the whole series says so."""
+    """Every round's publication, with more hidden where the rounds together would single people out."""
     if k is None:
         raise ValueError("a publication is anonymous: give a minimum group size (at least 3)")
     k = check_min_group_size(k)
-    grids = [grid_of(r.ratings, framework, scale) for r in rounds]
-    # the audit compares answers as given: a level of one scale never equals a level of another
-    own = [grid_of(r.own_ratings, framework, r.own_scale) if r.own_ratings is not None else g
-           for r, g in zip(rounds, grids)]
-    tags = [(r.own_scale or scale).id for r in rounds]
+    pubs = [publish(r.ratings, framework, scale, targets, k, round_label=r.label) for r in rounds]
+    given = [grid_of(r.own_ratings if r.own_ratings is not None else r.ratings, framework, r.own_scale or scale)
+             for r in rounds]
+    tags = [((r.own_scale or scale).id, len((r.own_scale or scale).values)) for r in rounds]
     keys = person_keys([r.ratings for r in rounds])
-    n_rounds, n_areas, n_levels = len(rounds), len(framework.areas), len(scale.values)
-    sizes = [g.n_people for g in grids]
-    shown = np.ones((n_rounds, n_areas), dtype=bool)
-    reason = np.full((n_rounds, n_areas), "", dtype=object)
+    people = [_people_of(r.ratings) for r in rounds]
     notes: list[str] = []
-    for i, n in enumerate(sizes):
-        if n < k:
-            shown[i] = False
-            reason[i] = "primary"
-            notes.append(f"{rounds[i].label} is hidden: fewer than {k} people responded.")
-    rated = [(g.answers >= 0) & (g.answers < n_levels) for g in grids]
-    answers = [(tag, g.answers) for tag, g in zip(tags, own)]
-    for i in range(n_rounds):
-        for a in range(n_areas):
-            if shown[i, a] and 0 < int(rated[i][:, a].sum()) < k:
-                shown[i, a] = False
-                reason[i, a] = "primary"
-    blocked: dict[tuple[int, int], list[str]] = {}
-    for a, area in enumerate(framework.areas):
-        for pair in _audit_area(a, answers, keys, rated, shown, reason, k):
-            blocked.setdefault(pair, []).append(area.name)
-    for (older, newer), names in sorted(blocked.items()):
-        where = "any skill area" if len(names) == n_areas else ", ".join(names)
-        notes.append(f"{rounds[older].label} is not shown beside {rounds[newer].label} in {where}: together the two "
-                     f"rounds would single out fewer than {k} people (who answered once, or changed their answer).")
-    figures = _figures(grids, shown, reason, framework, scale, targets)
-    people = len(set().union(*[set(x) for x in keys])) if keys else 0
-    return SeriesPublication(framework, scale, k, [r.label for r in rounds], sizes, people, figures,
-                             _merge_notes(notes))
+    hidden_pairs: dict[tuple[int, int], list[str]] = {}
+    if len(rounds) > 1:
+        for a, area in enumerate(framework.areas):
+            for pair in _audit_area(a, pubs, given, tags, keys, people, k):
+                hidden_pairs.setdefault(pair, []).append(area.name)
+    for (newer, older), names in sorted(hidden_pairs.items()):
+        where = "every skill area" if len(names) == len(framework.areas) else ", ".join(names)
+        notes.append(f"Some figures of {rounds[newer].label} are hidden beside {rounds[older].label} ({where}): "
+                     f"together the two rounds would single out fewer than {k} people (who answered once, or "
+                     "changed an answer).")
+    for p in pubs:
+        p.notes = list(dict.fromkeys(p.notes + notes))
+    everyone = set().union(*[set(x) for x in keys]) if keys else set()
+    return SeriesPublication(framework, scale, k, [r.label for r in rounds], pubs, len(everyone),
+                             list(dict.fromkeys(notes)))
 
 
-def _merge_notes(notes: list[str]) -> list[str]:
-    return list(dict.fromkeys(notes))
+def _people_of(tidy: pd.DataFrame) -> tuple[list[str], list[str]]:
+    """Each person's role and school as written (in :func:`grid_of`'s order)."""
+    _, first = np.unique(pd.factorize(tidy["respondent"].astype("string"), sort=False)[0], return_index=True)
+    rows = tidy.iloc[np.sort(first)]
+
+    def col(name: str) -> list[str]:
+        if name not in rows:
+            return [""] * len(rows)
+        return [str(v).strip() if v == v and v is not None else "" for v in rows[name].astype("object").tolist()]
+
+    return col("role"), col("group")
 
 
-def _variables(a: int, given, keys, only_rated: bool, rated, link_unnamed: bool = True) -> list[set]:
-    """Per round, the set of unknowns of area ``a``, each (person key, answer …). ``given`` holds per
-    round (scale id, persons x areas answers as given)."""
-    answers: dict[str, list[tuple[int, tuple]]] = {}
-    for i, ((tag, g), ks) in enumerate(zip(given, keys)):
-        for p, key in enumerate(ks):
-            if only_rated and not rated[i][p, a]:
-                continue
-            answers.setdefault(key, []).append((i, (tag, int(g[p, a]))))
-    sets: list[set] = [set() for _ in given]
-    for key, seen in answers.items():
-        if key.startswith("a:") and link_unnamed:  # cannot be told apart: assumed to have answered the same
-            groups = {0: [i for i, _ in seen]}
-        elif key.startswith("a:"):  # or: a different person each round
-            groups = {i: [i] for i, _ in seen}
-        else:
-            groups: dict = {}
-            for i, ans in seen:
-                groups.setdefault(ans, []).append(i)
-        for ans, where in groups.items():
-            for i in where:
-                sets[i].add((key, ans) if link_unnamed or not key.startswith("a:") else (key, ans, "round"))
-    return sets
+def _members(p: Population, roles: list[str], groups: list[str]) -> list[int]:
+    rs, gs = set(p.roles), set(p.groups)
+    return [i for i in range(len(roles)) if (not rs or roles[i] in rs) and (not gs or groups[i] in gs)]
 
 
-def _audit_area(a: int, grids, keys, rated, shown, reason, k: int) -> set[tuple[int, int]]:  # grids: (tag, answers)
-    """Hide round figures of area ``a`` until no combination rests on fewer than k people; returns the
-    (older, newer) round pairs that could not both be shown."""
+_KIND_ORDER = {"cell": 0, "role": 1, "group": 1, TEAM: 2}
+
+
+def _audit_area(a: int, pubs: list[Publication], given, tags, keys, people, k: int) -> set[tuple[int, int]]:
+    """Hide figures of area ``a`` until no combination across the rounds rests on fewer than k people;
+    returns the (newer, older) round pairs where something was hidden."""
+    area_id = pubs[0].framework.area_ids[a]
     bound = Fraction(k) - Fraction(1, 10**9)  # "fewer than k"
-    pairs: set[tuple[int, int]] = set()
     unnamed = any(str(key).startswith("a:") for ks in keys for key in ks)
+    members = [{p.id: _members(p, *people[i]) for p in pub.populations.values() if p.offered}
+               for i, pub in enumerate(pubs)]
+    pairs: set[tuple[int, int]] = set()
     for only_rated in (False, True):
         for link_unnamed in ((True, False) if unnamed else (True,)):
-            sets = _variables(a, grids, keys, only_rated, rated, link_unnamed)
-            _hide_until_safe(a, sets, shown, reason, bound, pairs)
+            var = _variables(a, given, tags, keys, only_rated, link_unnamed)
+            while True:
+                shown = [(i, pid) for i, pub in enumerate(pubs) for pid in members[i]
+                         if bool(pub.figures.at[(pid, area_id), "shown"])]
+                sets = [{var[i][m] for m in members[i][pid] if var[i][m] is not None} for i, pid in shown]
+                atoms, membership = audit.atoms_of(sets)
+                owners = [frozenset(v[0] if len(v) == 2 else v[:2] for v in atom) for atom in atoms]
+                try:
+                    found = audit.small_support(membership, [len(o) for o in owners], bound, owners=owners,
+                                                max_nodes=MAX_SEARCH)
+                except audit.AuditTooLarge:  # cannot decide in time: show the newest round's team figure only
+                    newest = len(pubs) - 1
+                    for i, pid in shown:
+                        if not (i == newest and pid == TEAM):
+                            _hide(pubs[i], pid, area_id)
+                            pairs.add((newest, i) if i != newest else (newest, newest - 1))
+                    break
+                if found is None:
+                    break
+                rounds_shown = {i for i, _ in shown}
+                order = sorted(range(len(shown)), key=lambda j: (-shown[j][0], _KIND_ORDER[
+                    pubs[shown[j][0]].populations[shown[j][1]].kind], _raters(pubs[shown[j][0]], shown[j][1], area_id)))
+                removed = set()
+                for j in order:  # hide, newest round first, until the combination is gone
+                    removed.add(j)
+                    rest = [m for jj, m in enumerate(membership) if jj not in removed]
+                    i, pid = shown[j]
+                    _hide(pubs[i], pid, area_id)
+                    others = sorted(r for r in rounds_shown if r != i)
+                    pairs.add((i, max((r for r in others if r < i), default=others[0] if others else i)))
+                    if not audit.in_span(rest, len(atoms), found.vector):
+                        break
     return pairs
 
 
-def _hide_until_safe(a: int, sets: list[set], shown, reason, bound: Fraction, pairs: set) -> None:
-    """While some combination of the shown round figures of area ``a`` rests on fewer people than
-    allowed, hide the oldest round figure it needs."""
-    n_rounds = len(sets)
-    while True:
-        live = [i for i in range(n_rounds) if shown[i, a]]
-        if len(live) < 2:
-            return  # one round alone was checked by the primary rule
-        atoms, membership = audit.atoms_of([sets[i] for i in live])
-        # a person's unknowns (one per distinct answer) share one weight; unnamed people counted apart
-        # per round are different people
-        owners = [frozenset(var[0] if len(var) == 2 else var[:2] for var in atom) for atom in atoms]
-        try:
-            found = audit.small_support(membership, [len(o) for o in owners], bound, owners=owners)
-        except audit.AuditTooLarge:
-            for i in live[:-1]:  # cannot decide in time: keep only the latest round
-                shown[i, a] = False
-                reason[i, a] = "secondary"
-                pairs.add((i, live[-1]))
-            return
-        if found is None:
-            return
-        needed = audit.essential(membership, len(atoms), found.vector) or list(range(len(live)))
-        older = live[min(needed)]
-        newer = live[max(needed)] if len(needed) > 1 else live[-1]
-        shown[older, a] = False
-        reason[older, a] = "secondary"
-        pairs.add((older, newer))
+def _raters(pub: Publication, pid: str, area_id: str) -> float:
+    n = pub.figures.at[(pid, area_id), "n"]
+    return float(n) if n == n else 0.0
 
 
-def _figures(grids, shown, reason, framework: Framework, scale: Scale, targets: TargetSet) -> pd.DataFrame:
-    n_levels, n_areas = len(scale.values), len(framework.areas)
-    blocks = []
-    for g in grids:
-        onehot = np.zeros((n_areas, n_levels + 1), dtype=np.int64)
-        p, a = np.nonzero(g.answers >= 0)
-        np.add.at(onehot, (a, g.answers[p, a]), 1)
-        blocks.append(onehot)
-    counts = np.concatenate(blocks) if blocks else np.zeros((0, n_levels + 1), dtype=np.int64)
-    target = np.tile([float(targets.area_target(x, scale)) for x in framework.area_ids], len(grids))
-    levels = np.asarray(scale.values, dtype="float64")
-    at = (counts[:, :n_levels] * (levels[None, :] >= target[:, None])).sum(axis=1)
-    index = pd.MultiIndex.from_product([range(len(grids)), framework.area_ids], names=["round", "area_id"])
-    out = stats_from_counts(counts[:, :n_levels], scale, target, at, index)
-    out["n_na"] = counts[:, n_levels].astype("int64")
-    out["shown"] = shown.ravel()
-    out["reason"] = reason.ravel()
-    hidden = ~out["shown"]
-    for col in ["n", "mean", "median", "min", "max", "std", "gap", "at_target_n", "at_target_share",
-                *level_columns(scale), "n_na"]:
-        out[col] = out[col].astype("float64").mask(hidden)
-    out["suppressed"] = hidden
+def _hide(pub: Publication, pid: str, area_id: str) -> None:
+    """Hide one figure of a publication (the audit across rounds), with no number left behind."""
+    f = pub.figures
+    row = (pid, area_id)
+    f.loc[row, "shown"] = False
+    f.loc[row, "suppressed"] = True
+    f.loc[row, "reason"] = "rounds"
+    for col in f.columns:
+        if col in ("shown", "suppressed", "reason", "target"):
+            continue
+        f.loc[row, col] = np.nan if f[col].dtype.kind == "f" else pd.NA
+
+
+def _variables(a: int, given, tags, keys, only_rated: bool, link_unnamed: bool) -> list[list]:
+    """Per round and person, the unknown of area ``a`` (None when not counted): (person key, answer) for a
+    person whose answer recurs the same way, or (person key, answer, round) for one counted apart. ``tags``
+    holds each round's (scale id, number of levels): answers are compared on the scale they were given on."""
+    seen: dict[str, list[tuple[int, tuple]]] = {}
+    for i, (g, ks) in enumerate(zip(given, keys)):
+        scale_id, n_levels = tags[i]
+        for p, key in enumerate(ks):
+            ans = int(g.answers[p, a])
+            if only_rated and not (0 <= ans < n_levels):
+                continue
+            seen.setdefault(key, []).append((i, (scale_id, ans)))
+    out: list[list] = [[None] * len(ks) for ks in keys]
+    index = [{key: p for p, key in enumerate(ks)} for ks in keys]
+    for key, where in seen.items():
+        for i, ans in where:
+            if key.startswith("a:") and link_unnamed:  # cannot be told apart: assumed to have answered the same
+                v = (key, "same")
+            elif key.startswith("a:"):  # or: a different person each round
+                v = (key, ans, i)
+            else:  # one unknown per distinct answer of the person
+                v = (key, ans)
+            out[i][index[i][key]] = v
     return out
 
 
 def series_areas(pub: SeriesPublication, i: int) -> pd.DataFrame:
     """Round ``i``'s team figures in the shape of :func:`framework.aggregate.area_summary`."""
-    from framework.publication.model import area_info
-
-    rows = pub.figures.xs(i, level="round")
-    return area_info(pub.framework).join(rows, how="left")
+    return pub.rounds[i].areas()
