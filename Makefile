@@ -19,8 +19,10 @@ $(VENV)/.installed-dev: $(VENV)/.installed-run requirements-dev.txt
 	$(PY) -m pip install --quiet -r requirements-dev.txt
 	touch $@
 
+# Local mode (no [auth] in .streamlit/secrets.toml) listens on this computer only; with sign-in
+# configured, on the network (README: Sign-in). `python -m framework serve` decides and refuses otherwise.
 run: $(VENV)/.installed-run chromium
-	$(PY) -m streamlit run dashboard.py --server.port $(PORT)
+	$(PY) -m framework serve --port $(PORT)
 
 # Debian's chromium draws the chart images of the board report (kaleido) and drives the browser
 # tests (Playwright never downloads a browser here); DejaVu is the PDF report's font.

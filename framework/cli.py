@@ -53,6 +53,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true", help="print one JSON object instead of a readable summary")
     add_report_parser(sub)
     add_rounds_parser(sub)
+    from framework.serve import add_parser as add_serve_parser
+
+    add_serve_parser(sub)
     return parser
 
 
@@ -72,6 +75,10 @@ def main(argv: list[str] | None = None) -> int:
             return run_rounds(args)
         if args.command == "publication":
             return publication(args)
+        if args.command == "serve":
+            from framework.serve import run as serve
+
+            return serve(args)
     except (SurveyFileError, DefinitionError) as exc:
         print(_sentence(str(exc)), file=sys.stderr)
         return EXIT_UNUSABLE

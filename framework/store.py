@@ -60,13 +60,13 @@ ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_SQLITE_PATH = ROOT / "data" / "dashboard.sqlite"
 ENV_VAR = "DATABASE_URL"
 SCHEMA_VERSION_TABLE = "schema_version"
-SCHEMA_HEAD = "0001"  # the newest migration in framework/migrations/versions (a test checks)
+SCHEMA_HEAD = "0002"  # the newest migration in framework/migrations/versions (a test checks)
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 LABEL_MAX = 120
 _MIGRATION_LOCK = 0x6B31_2D63_746F  # pg_advisory_xact_lock key: "k1-cto", any constant shared by all processes
 _WRITE = "dashboard_write"  # execution option: this transaction writes (SQLite: BEGIN IMMEDIATE)
 _CHUNK = 200_000  # rating rows per bulk-insert batch
-_COLUMNS = ("round_id", "respondent", "area_id", "name", "role", "group_name", "rating", "status")
+_COLUMNS = ("round_id", "respondent", "area_id", "name", "role", "group_name", "rating", "status", "email")
 
 # ---- schema (the migrations in framework/migrations create exactly this; a test compares them) ----
 metadata = sa.MetaData(naming_convention={
@@ -108,12 +108,61 @@ ratings_table = sa.Table(
     sa.Column("group_name", sa.Text, nullable=False),
     sa.Column("rating", sa.SmallInteger, nullable=True),
     sa.Column("status", sa.String(16), nullable=False),
+    sa.Column("email", sa.Text, nullable=False, server_default=""),  # lower case; "" unknown (0002)
     sa.PrimaryKeyConstraint("round_id", "respondent", "area_id"),
     sa.CheckConstraint("status IN ('rated', 'not applicable', 'blank', 'invalid')", name="status"),
     sa.CheckConstraint("(rating IS NOT NULL) = (status = 'rated')", name="rating_iff_rated"),
     sqlite_with_rowid=False,  # SQLite: the primary key is the table's own order (one b-tree, not two)
 )
 assert tuple(STATUSES) == ("rated", "not applicable", "blank", "invalid"), "update the status check constraint"
+
+# Shared state (0002): who may do what, what they did, and the district's settings, so that several app
+# servers on one PostgreSQL behave as one. framework/state.py reads and writes them.
+access_table = sa.Table(
+    "access", metadata,
+    sa.Column("email", sa.String(254), primary_key=True),  # lower case
+    sa.Column("role", sa.String(16), nullable=False),
+    sa.Column("granted_by", sa.String(254), nullable=False),
+    sa.Column("granted_at", sa.DateTime(timezone=True), nullable=False),
+    sa.CheckConstraint("role IN ('admin', 'leader', 'staff')", name="role"),
+)
+
+audit_table = sa.Table(
+    "audit_log", metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("actor", sa.String(254), nullable=False),
+    sa.Column("action", sa.String(64), nullable=False),
+    sa.Column("subject", sa.Text, nullable=False),
+    sa.Column("detail", sa.Text, nullable=False),
+    sqlite_autoincrement=True,
+)
+
+settings_table = sa.Table(
+    "settings", metadata,
+    sa.Column("key", sa.String(64), primary_key=True),
+    sa.Column("value", sa.Text, nullable=False),
+    sa.Column("updated_by", sa.String(254), nullable=False),
+    sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
+)
+
+profiles_table = sa.Table(
+    "mapping_profiles", metadata,
+    sa.Column("name", sa.String(120), primary_key=True),
+    sa.Column("data", sa.Text, nullable=False),  # the profile as JSON
+    sa.Column("updated_by", sa.String(254), nullable=False),
+    sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
+)
+
+frameworks_table = sa.Table(
+    "frameworks", metadata,
+    sa.Column("digest", sa.String(64), primary_key=True),  # SHA-256 of the definition's content
+    sa.Column("framework_id", sa.String(64), nullable=False),
+    sa.Column("name", sa.Text, nullable=False),
+    sa.Column("source", sa.Text, nullable=False),  # the TOML as uploaded
+    sa.Column("uploaded_by", sa.String(254), nullable=False),
+    sa.Column("uploaded_at", sa.DateTime(timezone=True), nullable=False),
+)
 
 
 # ---- errors -------------------------------------------------------------------------------------
@@ -458,7 +507,7 @@ class Store:
         ``role_id`` is left "" for the caller's targets to fill: ``targets.match_roles(frame.role)``)."""
         self.get_round(round_id)
         mark = "%s" if self.backend == "postgresql" else "?"
-        sql = (f"SELECT respondent, name, role, group_name, area_id, rating, status FROM ratings "
+        sql = (f"SELECT respondent, name, role, group_name, area_id, rating, status, email FROM ratings "
                f"WHERE round_id = {mark} ORDER BY respondent, area_id")
         try:
             with self.engine.connect() as conn:
@@ -472,7 +521,7 @@ class Store:
             raise self._unreachable(exc) from None
         except Exception as exc:  # the driver's own error class, from the raw cursor
             raise StoreError(f"The rounds database ({self.description}) cannot be used: {_first_line(exc)}.") from None
-        columns = ["respondent", "name", "role", "group", "area_id", "rating", "status"]
+        columns = ["respondent", "name", "role", "group", "area_id", "rating", "status", "email"]
         return tidy_from_rows(pd.DataFrame.from_records(rows, columns=columns))
 
     def level_counts(self, round_ids: Sequence[int] | None = None) -> pd.DataFrame:
@@ -550,7 +599,8 @@ class Store:
                         buf, header=False, index=False)
                     # unquoted empty fields are NULL (ratings); text columns keep "" as ""
                     with cursor.copy(f"COPY ratings ({', '.join(_COLUMNS)}) FROM STDIN WITH (FORMAT csv, "
-                                     "FORCE_NOT_NULL (respondent, area_id, name, role, group_name, status))") as copy:
+                                     "FORCE_NOT_NULL (respondent, area_id, name, role, group_name, status, email))"
+                                     ) as copy:
                         copy.write(buf.getvalue())
                 else:
                     rating = part["rating"].astype(object).where(part["rating"].notna(), None)
@@ -558,7 +608,8 @@ class Store:
                         f"INSERT INTO ratings ({', '.join(_COLUMNS)}) VALUES ({', '.join('?' * len(_COLUMNS))})",
                         zip(itertools.repeat(round_id), part["respondent"].tolist(), part["area_id"].tolist(),
                             part["name"].tolist(), part["role"].tolist(), part["group"].tolist(),
-                            [None if v is None else int(v) for v in rating], part["status"].tolist()))
+                            [None if v is None else int(v) for v in rating], part["status"].tolist(),
+                            part["email"].tolist()))
         finally:
             cursor.close()
 
@@ -638,7 +689,8 @@ def _text_column(values: pd.Series) -> np.ndarray:
 
 def rating_rows(tidy: pd.DataFrame) -> pd.DataFrame:
     """The columns a round stores, from a tidy frame: the respondent key becomes ``p0001``… in the
-    order people appear (no email or survey-tool id reaches the database)."""
+    order people appear (no survey-tool id reaches the database); the email in lower case, so that a
+    signed-in person can find their own ratings."""
     codes, uniques = pd.factorize(tidy["respondent"], sort=False)
     width = max(4, len(str(len(uniques))))
     keys = np.array([f"p{i + 1:0{width}d}" for i in range(len(uniques))], dtype=object)
@@ -654,6 +706,8 @@ def rating_rows(tidy: pd.DataFrame) -> pd.DataFrame:
         "area_id": _text_column(tidy["area_id"]),
         "rating": pd.array(rating, dtype="Float64").astype("Int64"),
         "status": status,
+        "email": (np.char.lower(_text_column(tidy["email"]).astype(str)).astype(object) if "email" in tidy and len(tidy)
+                  else blank),
     })
 
 
@@ -668,7 +722,8 @@ def tidy_from_rows(frame: pd.DataFrame) -> pd.DataFrame:
     empty = pd.Categorical.from_codes(np.zeros(n, dtype="int8"), categories=pd.Index([""], dtype="string"))
     rating = np.array(frame["rating"].to_numpy(dtype=object), dtype="float64") if n else np.array([], dtype="float64")
     return pd.DataFrame({
-        "respondent": _categorical(frame["respondent"]), "name": _categorical(frame["name"]), "email": empty,
+        "respondent": _categorical(frame["respondent"]), "name": _categorical(frame["name"]),
+        "email": _categorical(frame["email"]) if "email" in frame else empty,
         "role": _categorical(frame["role"]), "role_id": empty, "group": _categorical(frame["group"]),
         "area_id": _categorical(frame["area_id"]),
         "rating": pd.array(rating, dtype="Float64").astype("Int64"),

@@ -12,6 +12,8 @@ from dataclasses import dataclass, field
 import pandas as pd
 import streamlit as st
 
+from framework import state
+from framework.access import LOCAL, UPLOAD, VIEW_NAMED, Viewer
 from framework.aggregate import (
     DEFAULT_MIN_GROUP_SIZE,
     area_summary,
@@ -20,20 +22,29 @@ from framework.aggregate import (
     overall_mean,
     respondent_count,
 )
-from framework.combine import Combined, ScaleMismatchError, combine
-from framework.definitions import DEFAULT_FRAMEWORK_ID, Framework, builtin_frameworks, get_framework, parse_framework
+from framework.combine import Combined, ScaleMismatchError, combine, rescale
+from framework.definitions import DEFAULT_FRAMEWORK_ID, Framework, builtin_frameworks, get_framework
 from framework.importer import ImportResult, SurveyFileError, read_survey
 from framework.importer.core import TIDY_COLUMNS
-from framework.mapping import MappingProfile, load_profiles, profiles_dir
+from framework.mapping import MappingProfile
+from framework.narrative import md_escape
 from framework.privacy import DIMENSIONS, Filters, anonymous_view, apply_filters, named_options
-from framework.publication import Population, Publication, publish
+from framework.publication import Population, Publication, RoundInput, publish, publish_rounds
 from framework.sample import SAMPLE_PATH
 from framework.scales import Scale, default_scale, get_scale
-from framework.targets import TargetSet, current_targets, default_targets, targets_path
+from framework.store import Round, StoreError
+from framework.targets import TargetSet, default_targets
+from pages._store import get_store
 
-SOURCE_SAMPLE, SOURCE_UPLOAD = "sample", "upload"
+SOURCE_SAMPLE, SOURCE_UPLOAD, SOURCE_ROUND = "sample", "upload", "round:"
 K_SOURCE, K_FRAMEWORK, K_MIN_GROUP, K_UPLOAD, K_SCALE = "source", "framework_id", "min_group_size", "upload", "scale"
-K_NAMED, K_WEIGHTED, K_CUSTOM = "named_view", "weighted", "custom_framework"
+K_NAMED, K_WEIGHTED, K_ROUND = "named_view", "weighted", "round"
+CUSTOM = "custom:"  # framework choices stored in the database: "custom:<content digest>"
+
+
+def md(text: str) -> str:
+    """Any text built from the data (names, roles, schools, labels) made safe to show as Markdown."""
+    return md_escape(str(text))
 
 
 @st.cache_data(show_spinner=False, max_entries=4)
@@ -41,24 +52,38 @@ def sample_bytes() -> bytes:
     return SAMPLE_PATH.read_bytes()
 
 
+# ---- the district's shared state (in the store; every server reads its version at each run) ----------
+def state_key() -> tuple:
+    """Changes whenever an admin on any server changes targets, mapping profiles, frameworks or access."""
+    store = get_store(quiet=True)
+    if store is None:
+        return ("no store",)
+    try:
+        return state.version(store)
+    except StoreError:
+        return ("no store",)
+
+
+@st.cache_data(show_spinner=False, max_entries=8)
+def _profiles(key: tuple) -> list[MappingProfile]:
+    store = get_store(quiet=True)
+    return state.profiles(store) if store is not None else []
+
+
+def mapping_profiles() -> list[MappingProfile]:
+    return _profiles(state_key())
+
+
 def profiles_key() -> tuple:
-    """Changes whenever a mapping profile is saved or deleted (file names and modification times)."""
-    d = profiles_dir()
-    return tuple(sorted((p.name, p.stat().st_mtime_ns) for p in d.glob("*.json"))) if d.is_dir() else ()
-
-
-@st.cache_data(show_spinner=False, max_entries=4)
-def mapping_profiles(key: tuple) -> tuple[list[MappingProfile], list[str]]:
-    return load_profiles()
+    return state_key()
 
 
 @st.cache_data(show_spinner="Reading the survey…", max_entries=16, hash_funcs={Framework: lambda f: f.model_dump_json()})
 def load_survey(data: bytes, filename: str, framework: Framework, scale: str, overrides: tuple | None = None,
                 profiles: tuple = ()) -> ImportResult:
     """Import once per (file, framework, scale, mapping); a SurveyFileError is raised again on each call."""
-    found, _ = mapping_profiles(profiles)
     return read_survey(data, filename, framework, scale=scale, targets=default_targets(),
-                       overrides=dict(overrides) if overrides is not None else None, profiles=found)
+                       overrides=dict(overrides) if overrides is not None else None, profiles=mapping_profiles())
 
 
 def upload_results(upload: dict, framework: Framework) -> Combined:
@@ -74,33 +99,102 @@ def upload_results(upload: dict, framework: Framework) -> Combined:
 
 
 def targets_key() -> tuple:
-    path = targets_path()
-    return (str(path), path.stat().st_mtime_ns) if path.exists() else (str(path), 0)
+    return state_key()
 
 
-@st.cache_data(show_spinner=False, max_entries=4)
+@st.cache_data(show_spinner=False, max_entries=8)
 def _targets(key: tuple) -> TargetSet:
-    return current_targets()
+    store = get_store(quiet=True)
+    return state.targets(store) if store is not None else default_targets()
 
 
 def targets() -> TargetSet:
-    """The district's targets: its saved edits under data/, else the defaults."""
+    """The district's targets: saved in the store by an admin, else the defaults."""
     return _targets(targets_key())
 
 
-def resolve_framework(framework_id: str) -> Framework:
-    custom = st.session_state.get(K_CUSTOM)
-    if custom and custom["id"] == framework_id:
-        return parse_framework(custom["toml"], custom["name"])
-    return get_framework(framework_id if framework_id in builtin_frameworks() else DEFAULT_FRAMEWORK_ID)
+@st.cache_data(show_spinner=False, max_entries=8)
+def _custom_frameworks(key: tuple) -> dict[str, Framework]:
+    store = get_store(quiet=True)
+    return state.frameworks(store) if store is not None else {}
 
 
 def framework_choices() -> dict[str, Framework]:
+    """The built-in frameworks, then the district's custom ones (by content, so reusing an id never
+    mixes two definitions)."""
     out = dict(builtin_frameworks())
-    custom = st.session_state.get(K_CUSTOM)
-    if custom:
-        out[custom["id"]] = parse_framework(custom["toml"], custom["name"])
+    out |= {CUSTOM + digest: fw for digest, fw in _custom_frameworks(state_key()).items()}
     return out
+
+
+def resolve_framework(choice: str) -> Framework:
+    return framework_choices().get(choice) or get_framework(DEFAULT_FRAMEWORK_ID)
+
+
+def district_k() -> int:
+    """The minimum group size everyone but an admin sees (an admin sets it on the Targets page)."""
+    store = get_store(quiet=True)
+    if store is None:
+        return DEFAULT_MIN_GROUP_SIZE
+    try:
+        return state.district_k(store)
+    except StoreError:
+        return DEFAULT_MIN_GROUP_SIZE
+
+
+# ---- stored rounds as data sets ---------------------------------------------------------------------
+def stored_rounds() -> list[Round]:
+    store = get_store(quiet=True)
+    if store is None:
+        return []
+    try:
+        return store.list_rounds()
+    except StoreError:
+        return []
+
+
+def data_sources(viewer: Viewer) -> dict[str, str]:
+    """What this viewer may look at: the sample (admins), the session's upload (admins), saved rounds
+    (newest first)."""
+    out = {}
+    if viewer.mode == LOCAL or viewer.can(UPLOAD):
+        out[SOURCE_SAMPLE] = "Sample district"
+        upload = st.session_state.get(K_UPLOAD)
+        if viewer.can(UPLOAD) and upload and upload.get("ok"):
+            out[SOURCE_UPLOAD] = "Uploaded: " + ", ".join(f["name"] for f in upload["files"])
+    for r in reversed(stored_rounds()):
+        out[f"{SOURCE_ROUND}{r.id}"] = f"Saved round: {r.title}"
+    return out
+
+
+def _rounds_signature(rounds: list[Round]) -> tuple:
+    return tuple((r.id, r.saved_at.isoformat(), r.scale_id) for r in rounds)
+
+
+@st.cache_data(show_spinner="Loading the saved round…", max_entries=8)
+def _round_ratings(signature: tuple, round_id: int) -> pd.DataFrame:
+    store = get_store(quiet=True)
+    return store.load_ratings(round_id)
+
+
+@st.cache_resource(show_spinner="Checking what the saved rounds can show together…", max_entries=8)
+def _series(signature: tuple, _fw: Framework, fw_digest: str, _targets: TargetSet, targets_id: tuple, scale_id: str,
+            k: int):
+    """Every stored round published and audited together, on the scale of the round being shown."""
+    rounds = [r for r in stored_rounds() if (r.id, r.saved_at.isoformat(), r.scale_id) in set(signature)]
+    scale = get_scale(scale_id)
+    inputs = []
+    for r in rounds:
+        own = get_scale(r.scale_id)
+        tidy = _with_roles(_round_ratings(signature, r.id), _targets)
+        inputs.append(RoundInput(r.label, rescale(tidy, own, scale) if own.id != scale.id else tidy,
+                                 own_ratings=tidy, own_scale=own))
+    return [r.id for r in rounds], publish_rounds(inputs, _fw, scale, _targets, k)
+
+
+def _with_roles(tidy: pd.DataFrame, targets_: TargetSet) -> pd.DataFrame:
+    """Stored rounds keep the role as written; its target profile is matched again (as the importer does)."""
+    return tidy.assign(role_id=targets_.match_roles(tidy["role"].astype("string")).astype("category"))
 
 
 def framework_digest(framework: Framework) -> str:
@@ -121,7 +215,7 @@ def _named_areas(_view: pd.DataFrame, _fw: Framework, _targets: TargetSet, key: 
     return area_summary(_view, _fw, get_scale(key[-1]), _targets)
 
 
-def init_state() -> None:
+def init_state(viewer: Viewer | None = None) -> None:
     st.session_state.setdefault(K_SOURCE, SOURCE_SAMPLE)
     st.session_state.setdefault(K_FRAMEWORK, DEFAULT_FRAMEWORK_ID)
     st.session_state.setdefault(K_MIN_GROUP, DEFAULT_MIN_GROUP_SIZE)
@@ -130,6 +224,10 @@ def init_state() -> None:
     st.session_state.setdefault(K_WEIGHTED, False)
     for by in DIMENSIONS:
         st.session_state.setdefault(f"filter_{by}", [])
+    if viewer is not None and not viewer.can(VIEW_NAMED):
+        # decided on the server at every run: never the named view, and the district's k
+        st.session_state[K_NAMED] = False
+        st.session_state[K_MIN_GROUP] = district_k()
 
 
 @dataclass
@@ -144,6 +242,7 @@ class Dataset:
     targets: TargetSet
     filters: Filters = field(default_factory=Filters)
     problem: str = ""  # why there is no data to show (a framework the data was not made for)
+    series_publication: Publication | None = None  # a saved round: its publication audited with every round
 
     @property
     def k(self) -> int | None:
@@ -165,7 +264,10 @@ class Dataset:
     @property
     def publication(self) -> Publication:
         """The audited anonymous publication of this data set (at the configured k, whatever the view:
-        the board report and the exports use it in the named view too)."""
+        the board report and the exports use it in the named view too). A saved round's comes from the
+        publication of every saved round together."""
+        if self.series_publication is not None:
+            return self.series_publication
         return _publication(self.ratings, self.key, self.framework, framework_digest(self.framework), self.targets,
                             targets_key(), self.scale.id, self.min_group_size)
 
@@ -274,13 +376,36 @@ def current_filters() -> Filters:
 
 
 def current_dataset() -> Dataset:
-    """The data the pages show: the session's upload when chosen, otherwise the sample district."""
+    """The data the pages show: the chosen saved round, the session's upload, or the sample district."""
+    from pages._auth import viewer as current_viewer
+
+    v = current_viewer()
     fw = resolve_framework(st.session_state.get(K_FRAMEWORK, DEFAULT_FRAMEWORK_ID))
-    k = int(st.session_state.get(K_MIN_GROUP, DEFAULT_MIN_GROUP_SIZE))
-    named = bool(st.session_state.get(K_NAMED, False))
-    common = dict(min_group_size=k, named=named, targets=targets(), filters=current_filters())
+    k = int(st.session_state.get(K_MIN_GROUP, DEFAULT_MIN_GROUP_SIZE)) if v.can(VIEW_NAMED) else district_k()
+    named = bool(st.session_state.get(K_NAMED, False)) and v.can(VIEW_NAMED)
+    tg = targets()
+    common = dict(min_group_size=k, named=named, targets=tg, filters=current_filters())
+    source = st.session_state.get(K_SOURCE) or ""
+    empty = Combined(pd.DataFrame({c: pd.Series(dtype="string") for c in TIDY_COLUMNS}).astype(
+        {"rating": "Int64", "row": "int64"}), default_scale(), fw, [])
+    if source.startswith(SOURCE_ROUND):
+        rounds = stored_rounds()
+        chosen = next((r for r in rounds if f"{SOURCE_ROUND}{r.id}" == source), None)
+        if chosen is None:
+            return Dataset(empty, "No saved round", ("no round",), **common,
+                           problem="That survey round is no longer stored. Choose another data source.")
+        signature = _rounds_signature(rounds)
+        ratings = _with_roles(_round_ratings(signature, chosen.id), tg)
+        data = Combined(ratings, get_scale(chosen.scale_id), fw, [])
+        key = ("round", chosen.id, chosen.saved_at.isoformat(), framework_digest(fw))
+        ids, series = _series(signature, fw, framework_digest(fw), tg, targets_key(), chosen.scale_id, k)
+        return Dataset(data, chosen.title, key, **common, series_publication=series.rounds[ids.index(chosen.id)])
+    if source != SOURCE_UPLOAD and source != SOURCE_SAMPLE:
+        return Dataset(empty, "No data", ("none",), **common,
+                       problem="No survey round has been saved yet. Your district's administrator saves one after "
+                               "the survey closes.")
     upload = st.session_state.get(K_UPLOAD)
-    if st.session_state.get(K_SOURCE) == SOURCE_UPLOAD and upload and upload.get("ok"):
+    if source == SOURCE_UPLOAD and upload and upload.get("ok") and v.can(UPLOAD):
         try:
             data = upload_results(upload, fw)
         except (SurveyFileError, ScaleMismatchError):  # e.g. the framework changed and a file no longer fits
@@ -292,8 +417,6 @@ def current_dataset() -> Dataset:
     try:
         result = load_survey(sample_bytes(), SAMPLE_PATH.name, fw, "auto")
     except SurveyFileError as exc:  # a custom framework the sample was not made for
-        empty = Combined(pd.DataFrame({c: pd.Series(dtype="string") for c in TIDY_COLUMNS}).astype(
-            {"rating": "Int64", "row": "int64"}), default_scale(), fw, [])
         return Dataset(empty, "Sample district", ("empty", framework_digest(fw)), **common,
                        problem=f"{exc} Upload a survey made for this framework, or choose another framework.")
     return Dataset(combine([result]), "Sample district", ("sample", framework_digest(fw)), **common)

@@ -1,8 +1,9 @@
 """The rounds database for the pages: one Store (engine and connection pool) per URL for the whole
-server, and the small helpers the Trends and Rounds pages share.
+server, and the small helpers the pages share.
 
 The URL: $DATABASE_URL, else DATABASE_URL in Streamlit's secrets (.streamlit/secrets.toml), else the
-SQLite file data/dashboard.sqlite.
+SQLite file data/dashboard.sqlite. On first use the district's older files (data/targets.toml,
+data/mappings/) are brought into it (framework.state.migrate_files).
 """
 
 from __future__ import annotations
@@ -35,18 +36,23 @@ def store_url() -> str:
     return default_url()
 
 
-@st.cache_resource(show_spinner="Opening the rounds database…")
+@st.cache_resource(show_spinner="Opening the database…")
 def _open(url: str) -> Store:
-    return Store(url)
+    from framework.state import migrate_files
+
+    store = Store(url)
+    migrate_files(store)
+    return store
 
 
-def get_store() -> Store | None:
-    """The server's Store, created (and its schema migrated) on first use; None after showing the
-    error when the database cannot be used."""
+def get_store(quiet: bool = False) -> Store | None:
+    """The server's Store, created (and its schema migrated) on first use; None when the database
+    cannot be used (after saying why, unless ``quiet``)."""
     try:
         return _open(store_url())
     except StoreError as exc:
-        st.error(f"{exc} Saved rounds and trends are unavailable until it can.")
+        if not quiet:
+            st.error(f"{exc} Saved rounds, targets and access settings are unavailable until it can.")
         return None
 
 

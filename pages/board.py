@@ -10,9 +10,11 @@ import re
 import plotly.graph_objects as go
 import streamlit as st
 
+from framework.access import VIEW_BOARD
 from framework.board import REPORT_TITLE
 from framework.images import INSTALL_HINT
 from framework.narrative import md_escape
+from pages._auth import require
 from pages._board_edge import (
     K_ACCENT,
     K_LOGO,
@@ -36,6 +38,9 @@ from pages._board_edge import (
     store_meta,
 )
 from pages._shared import page_dataset
+
+require(VIEW_BOARD)  # checked on the server at every run
+
 
 BOARD_CSS = """
 <style>

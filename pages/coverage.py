@@ -2,9 +2,14 @@
 
 import streamlit as st
 
+from framework.access import VIEW_TEAM
 from framework.figures import coverage_figure, coverage_order
 from framework.gaps import person_matrix
+from pages._auth import require
 from pages._shared import page_dataset, show_notes
+
+require(VIEW_TEAM)  # checked on the server at every run
+
 
 data = page_dataset()
 fw, scale = data.framework, data.scale

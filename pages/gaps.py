@@ -2,10 +2,15 @@
 
 import streamlit as st
 
+from framework.access import VIEW_TEAM
 from framework.aggregate import group_summary
 from framework.figures import MAX_HEATMAP_ROWS, heatmap_figure
 from framework.gaps import group_matrix, person_matrix, screenful
+from pages._auth import require
 from pages._shared import page_dataset, show_notes
+
+require(VIEW_TEAM)  # checked on the server at every run
+
 
 data = page_dataset()
 fw, scale = data.framework, data.scale

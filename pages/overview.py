@@ -2,9 +2,13 @@
 
 import streamlit as st
 
+from framework.access import VIEW_TEAM
 from framework.aggregate import headline
 from framework.figures import area_table, gap_figure, radar_figure
+from pages._auth import require
 from pages._shared import K_WEIGHTED, page_dataset, show_notes
+
+require(VIEW_TEAM)  # checked on the server at every run
 
 data = page_dataset()
 fw, scale, k = data.framework, data.scale, data.min_group_size
@@ -43,6 +47,7 @@ c4.metric(
     help="Skill areas where exactly one person rates at or above the target.",
     border=True,
 )
+
 if h["weighted"]:
     st.caption("Weighted overall score: each area's mean counts by its weight in the framework "
                "(CETL exam weights: " + ", ".join(f"{a.label} {a.weight:g}" for a in fw.areas) + ").")

@@ -7,9 +7,12 @@ from datetime import date
 import pandas as pd
 import streamlit as st
 
+from framework import state
+from framework.access import DELETE_DATA, MANAGE_ROUNDS
 from framework.exports import to_csv_bytes
 from framework.store import LABEL_MAX, StoreError, round_export, source_digest
 from framework.trends import round_table
+from pages._auth import require
 from pages._shared import K_SOURCE, K_UPLOAD, SOURCE_UPLOAD, current_dataset
 from pages._store import TRENDS_PAGE, UPLOAD_PAGE, flash, get_store, page_link, show_flash
 
@@ -17,6 +20,7 @@ K_LABEL, K_DATE, K_SELECTED, K_RENAME = "round-label", "round-date", "rounds-sel
 K_CONFIRM, K_WIPE = "rounds-confirm-delete", "rounds-wipe-text"
 WIPE_WORD = "DELETE"
 
+viewer = require(MANAGE_ROUNDS)
 st.title("Survey rounds")
 store = get_store()
 if store is None:
@@ -25,10 +29,14 @@ if store is None:
 
 # ---- callbacks (they run before the page, so the list below already shows their result) ---------
 def _save(digests: list[str]) -> None:
+    v = require(MANAGE_ROUNDS)
     data = current_dataset()
     try:
         result = store.save_round(data.data, st.session_state.get(K_LABEL, ""),
                                   st.session_state.get(K_DATE) or date.today(), digests)
+        if result.created:
+            state.log(store, v.actor, "save round", result.round.label,
+                      f"{result.round.respondents} respondents from {result.round.source_name}")
     except StoreError as exc:
         flash("error", f"The round was not saved: {exc}")
         return
@@ -38,8 +46,11 @@ def _save(digests: list[str]) -> None:
 
 
 def _rename(round_id: int) -> None:
+    v = require(MANAGE_ROUNDS)
     try:
+        before = store.get_round(round_id).label
         done = store.rename_round(round_id, st.session_state.get(K_RENAME, ""))
+        state.log(store, v.actor, "rename round", done.label, f"was {before}")
     except StoreError as exc:
         flash("error", f"The round was not renamed: {exc}")
     else:
@@ -56,9 +67,11 @@ def _cancel_delete() -> None:
 
 
 def _delete(round_id: int, label: str) -> None:
+    v = require(DELETE_DATA)
     st.session_state.pop(K_CONFIRM, None)
     try:
         removed = store.delete_round(round_id)
+        state.log(store, v.actor, "delete round", label, f"{removed} ratings")
     except StoreError as exc:
         flash("error", str(exc))
     else:
@@ -67,10 +80,12 @@ def _delete(round_id: int, label: str) -> None:
 
 
 def _delete_all() -> None:
+    v = require(DELETE_DATA)
     if st.session_state.get(K_WIPE, "").strip() != WIPE_WORD:
         return
     try:
         n_rounds, n_ratings = store.delete_all()
+        state.log(store, v.actor, "delete all stored data", "all rounds", f"{n_rounds} rounds, {n_ratings} ratings")
     except StoreError as exc:
         flash("error", str(exc))
     else:
@@ -92,8 +107,9 @@ st.markdown(
     "A round is one survey of the team, say **Fall 2026**. An upload stays in this browser session until you "
     "save it here as a round; saved rounds make the trend, and you can delete them at any time."
 )
-st.caption(f"Rounds are kept in the {store.description}. Stored per person: name, role and school or department "
-           "as the survey gave them, and the ratings; never the email address.")
+st.caption(f"Rounds are kept in the {store.description}. Stored per person: name, email, role and school or "
+           "department as the survey gave them, and the ratings (the email lets a signed-in person find their own "
+           "ratings).")
 show_flash()
 
 st.subheader("Save the current upload as a round")

@@ -1,31 +1,47 @@
-"""Targets and framework: edit the role target profiles, or load a custom framework definition."""
+"""Targets and framework (admins): the role target profiles, the district's minimum group size, and custom
+framework definitions, all saved in the store for every server and every user."""
 
 import pandas as pd
 import streamlit as st
 
-from framework.definitions import DefinitionError, parse_framework
-from framework.targets import reset_targets, save_targets, targets_from_table, targets_path, targets_table
-from pages._shared import K_CUSTOM, K_FRAMEWORK, current_dataset, targets
+from framework import state
+from framework.access import EDIT_FRAMEWORK, EDIT_TARGETS
+from framework.aggregate import FLOOR_MIN_GROUP_SIZE
+from framework.definitions import DefinitionError
+from framework.store import StoreError
+from framework.targets import targets_from_table, targets_table
+from pages._auth import require
+from pages._shared import CUSTOM, K_FRAMEWORK, current_dataset, district_k, md, targets
+from pages._store import get_store
+
+viewer = require(EDIT_TARGETS)
+store = get_store()
+if store is None:
+    st.stop()
 
 
 def _load_custom() -> None:
+    v = require(EDIT_FRAMEWORK)  # checked again when the file arrives, not only when the page is drawn
     f = st.session_state.get("framework_file")
     if f is None:
         return
-    text = f.getvalue()
     try:
-        fw = parse_framework(text, f.name)
-    except DefinitionError as exc:
+        digest, fw = state.add_framework(store, v.actor, f.getvalue().decode("utf-8-sig", errors="strict"), f.name)
+    except (DefinitionError, UnicodeDecodeError) as exc:
+        st.session_state["settings_flash"] = ("error", f"{f.name} was not loaded: {exc}" if isinstance(
+            exc, UnicodeDecodeError) else str(exc))
+        return
+    except StoreError as exc:
         st.session_state["settings_flash"] = ("error", str(exc))
         return
-    st.session_state[K_CUSTOM] = {"id": fw.id, "name": f.name, "toml": text.decode("utf-8-sig")}
-    st.session_state[K_FRAMEWORK] = fw.id
+    st.session_state[K_FRAMEWORK] = CUSTOM + digest
     st.session_state["settings_flash"] = ("success", f"Loaded {fw.title}: {len(fw.areas)} areas in "
-                                          f"{len(fw.categories)} categories. The whole app now uses it.")
+                                          f"{len(fw.categories)} categories, for everyone using the dashboard.")
 
 
 def _reset() -> None:
-    reset_targets()
+    v = require(EDIT_TARGETS)
+    state.reset_targets(store, v.actor)
     st.session_state["settings_flash"] = ("success", "Targets are back to the defaults.")
 
 
@@ -35,14 +51,13 @@ current = targets()
 
 st.title("Targets and framework")
 if flash := st.session_state.pop("settings_flash", None):
-    getattr(st, flash[0])(flash[1])
+    getattr(st, flash[0])(md(flash[1]))
 
 st.subheader("Role target profiles")
 st.markdown(
-    f"The level each role should reach in each skill area, on the 1–4 proficiency scale "
-    f"(1 Beginning, 2 Developing, 3 Proficient, 4 Advanced). The **Default** row is the team target: the level a "
-    f"person must reach to cover an area. Changes apply to every gap figure as soon as they are saved "
-    f"(to `{targets_path().name}` under `data/`)."
+    "The level each role should reach in each skill area, on the 1–4 proficiency scale "
+    "(1 Beginning, 2 Developing, 3 Proficient, 4 Advanced). The **Default** row is the team target: the level a "
+    "person must reach to cover an area. Saved changes apply to every gap figure, for everyone."
 )
 table = targets_table(current, fw)
 shown = table.copy()
@@ -54,23 +69,40 @@ edited = st.data_editor(
 )
 c1, c2 = st.columns([1, 4])
 if c1.button("Save targets", type="primary"):
+    require(EDIT_TARGETS)
     back = pd.DataFrame(edited.to_numpy(), index=table.index, columns=table.columns)
     try:
-        path = save_targets(targets_from_table(current, back))
-    except DefinitionError as exc:
+        state.save_targets(store, viewer.actor, targets_from_table(current, back))
+    except (DefinitionError, StoreError) as exc:
         st.error(f"Not saved: {exc}.")
     else:
-        st.session_state["settings_flash"] = ("success", f"Saved to {path.name}; every gap figure now uses it.")
+        st.session_state["settings_flash"] = ("success", "Saved; every gap figure now uses these targets.")
         st.rerun()
-c2.button("Reset to defaults", on_click=_reset, disabled=not targets_path().exists())
+c2.button("Reset to defaults", on_click=_reset)
 if data.scale.max != 4:
     st.caption(f"This survey uses the {data.scale.name} scale: targets are converted linearly and rounded "
                f"(3 of 4 becomes {round(data.scale.min + 2 / 3 * (data.scale.max - data.scale.min))} "
                f"of {data.scale.max}).")
 
 st.divider()
+st.subheader("Minimum group size")
+k = st.number_input("Minimum group size for everyone who is not an admin", min_value=FLOOR_MIN_GROUP_SIZE,
+                    max_value=50, value=district_k(), step=1, key="district-k",
+                    help="Anonymous pages, the board report and its exports hide any figure, or combination of "
+                         "figures, resting on fewer people than this. Admins may look at other values in their "
+                         "own sidebar; everyone else sees this one.")
+if k != district_k() and st.button("Save the minimum group size"):
+    require(EDIT_TARGETS)
+    state.set_district_k(store, viewer.actor, int(k))
+    st.session_state["settings_flash"] = ("success", f"Everyone who is not an admin now sees results at a minimum "
+                                          f"group size of {int(k)}.")
+    st.rerun()
+
+st.divider()
 st.subheader("Framework")
-st.markdown(f"In use: **{fw.title}**" + (f" ([source]({fw.source}))" if fw.source else ""))
+st.markdown(f"In use: **{md(fw.title)}**")
+if fw.source:
+    st.text(f"Source: {fw.source}")
 st.dataframe(pd.DataFrame([
     {"Category": fw.category(a.category).name, "Skill area": a.name, "Chart label": a.label,
      "Weight": a.weight, "Description": a.description} for a in fw.areas
@@ -78,5 +110,5 @@ st.dataframe(pd.DataFrame([
 st.file_uploader(
     "Load a custom framework (.toml, the format in the README)", type=["toml"], key="framework_file",
     on_change=_load_custom,
-    help="For example the ISTE Standards for Education Leaders. It is used for this browser session.",
+    help="For example the ISTE Standards for Education Leaders. It is saved for everyone using the dashboard.",
 )

@@ -3,14 +3,19 @@ the radar, and the change table."""
 
 import streamlit as st
 
+from framework.access import VIEW_TEAM
 from framework.combine import ScaleMismatchError
 from framework.exports import to_csv_bytes
 from framework.scales import builtin_scales
 from framework.store import StoreError
 from framework.trend_figures import change_table, compare_radar_figure, trend_figure
 from framework.trends import SMALL_N, change_summary, trend_summary
+from pages._auth import require
 from pages._shared import current_dataset
 from pages._store import ROUNDS_PAGE, get_store, page_link
+
+require(VIEW_TEAM)  # checked on the server at every run
+
 
 K_ROUNDS, K_RESCALE, K_CURRENT, K_PREVIOUS = "trend-rounds", "trend-rescale", "trend-current", "trend-previous"
 

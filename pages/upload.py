@@ -6,6 +6,8 @@ import hashlib
 import pandas as pd
 import streamlit as st
 
+from framework import state
+from framework.access import EDIT_MAPPING, UPLOAD
 from framework.combine import ScaleMismatchError
 from framework.definitions import DEFAULT_FRAMEWORK_ID
 from framework.exports import to_csv_bytes
@@ -14,14 +16,14 @@ from framework.mapping import (
     MappingProfile,
     MappingProfileError,
     choice_labels,
-    delete_profile,
     label_for,
     mapping_from_edits,
-    save_profile,
 )
 from framework.scales import builtin_scales
+from framework.store import StoreError
 from framework.targets import default_targets
 from framework.template import question_wording, template_csv, template_xlsx
+from pages._auth import require
 from pages._shared import (
     K_FRAMEWORK,
     K_SOURCE,
@@ -29,10 +31,13 @@ from pages._shared import (
     SOURCE_SAMPLE,
     SOURCE_UPLOAD,
     mapping_profiles,
-    profiles_key,
+    md,
     resolve_framework,
     upload_results,
 )
+from pages._store import get_store
+
+viewer = require(UPLOAD)
 
 SCALES = {"auto": "Detect from the answers"} | {s.id: s.name for s in builtin_scales().values()}
 
@@ -51,6 +56,7 @@ def _check() -> None:
 
 
 def _take_upload() -> None:
+    require(UPLOAD)
     files = st.session_state.get("uploader") or []
     if not files:
         return
@@ -90,16 +96,28 @@ def _reset_mapping(i: int) -> None:
 
 
 def _save_profile(i: int, result: ImportResult) -> None:
+    v = require(EDIT_MAPPING)
     name = st.session_state.get(f"profile-name-{i}", "").strip()
     fw = result.framework
     mapping = mapping_from_edits(result.report.mapping, {}, fw)
+    store = get_store(quiet=True)
+    if store is None:
+        st.session_state["flash"] = ("error", "The mapping profile was not saved: the database cannot be used.")
+        return
     try:
-        path = save_profile(MappingProfile(name, fw.id, tuple(mapping), mapping))
-    except (MappingProfileError, OSError) as exc:
+        state.save_profile(store, v.actor, MappingProfile(name, fw.id, tuple(mapping), mapping))
+    except (MappingProfileError, StoreError) as exc:
         st.session_state["flash"] = ("error", f"The mapping profile was not saved: {exc}.")
     else:
-        st.session_state["flash"] = ("success", f"Saved the mapping profile {name!r} ({path.name}). "
-                                     "The next upload of this form will be read the same way.")
+        st.session_state["flash"] = ("success", f"Saved the mapping profile {name!r}. "
+                                     "The next upload of this form will be read the same way, on every server.")
+
+
+def _delete_profile(name: str) -> None:
+    v = require(EDIT_MAPPING)
+    store = get_store(quiet=True)
+    if store is not None:
+        state.delete_profile(store, v.actor, name)
 
 
 # ---- page ---------------------------------------------------------------------------------------
@@ -219,12 +237,10 @@ c3.download_button("Question wording for Google / Microsoft Forms",
                    question_wording(fw, proficiency, default_targets()), file_name="survey-wording.txt",
                    mime="text/plain")
 
-profiles, problems = mapping_profiles(profiles_key())
-if profiles or problems:
+profiles = mapping_profiles()
+if profiles:
     with st.expander(f"Saved mapping profiles ({len(profiles)})"):
         for p in profiles:
             a, b = st.columns([4, 1])
-            a.markdown(f"**{p.name}**: {len(p.columns)} columns, {p.framework_id}")
-            b.button("Delete", key=f"del-{p.name}", on_click=delete_profile, args=(p.name,))
-        for msg in problems:
-            st.warning(msg)
+            a.markdown(f"**{md(p.name)}**: {len(p.columns)} columns, {md(p.framework_id)}")
+            b.button("Delete", key=f"del-{p.name}", on_click=_delete_profile, args=(p.name,))

@@ -28,6 +28,23 @@ def _private_store(tmp_path, monkeypatch):
     monkeypatch.setenv("DASHBOARD_MAPPINGS_DIR", str(tmp_path / "mappings"))
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _streamlit_config():
+    """AppTest runs the app without a server: read the project's .streamlit/config.toml as `streamlit run`
+    does (the server address the app checks lives there)."""
+    import os
+
+    import streamlit.config as config
+
+    here = os.getcwd()
+    os.chdir(ROOT)
+    try:
+        config.get_config_options(force_reparse=True)
+    finally:
+        os.chdir(here)
+    yield
+
+
 @pytest.fixture(autouse=True)
 def _clear_streamlit_caches():
     """st.cache_* outlive an AppTest in one process (streamlit#9139): start every test clean."""

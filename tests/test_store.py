@@ -53,9 +53,34 @@ SPRING = date(2026, 4, 15)
 def test_a_fresh_database_gets_the_schema_and_its_version(db_url):
     """Opening an empty database creates rounds, ratings and schema_version at the newest revision."""
     with Store(db_url) as store:
-        assert store.schema_revision() == store.head_revision() == SCHEMA_HEAD == "0001"
+        assert store.schema_revision() == store.head_revision() == SCHEMA_HEAD == "0002"
         tables = set(sa.inspect(store.engine).get_table_names())
-    assert {"rounds", "ratings", SCHEMA_VERSION_TABLE} <= tables
+    assert {"rounds", "ratings", "access", "audit_log", "settings", "mapping_profiles", "frameworks",
+            SCHEMA_VERSION_TABLE} <= tables
+
+
+def test_a_release_0001_database_is_migrated_with_its_rounds(db_url):
+    """A store made by the previous release (schema 0001) keeps its rounds; ratings get an empty email."""
+    from alembic import command
+
+    with Store(db_url, migrate=False) as old:
+        cfg = old._alembic_config()
+        with old._write.begin() as conn:
+            cfg.attributes["connection"] = conn
+            command.upgrade(cfg, "0001")
+        with old._write.begin() as conn:
+            conn.execute(sa.text("INSERT INTO rounds (label, survey_date, framework_id, framework_version, scale_id, "
+                                 "scale_min, scale_max, source_name, source_sha256, respondents, import_report, "
+                                 "saved_at) VALUES ('Old', '2025-10-01', 'cosn-2018', '', '1-4', 1, 4, 'old.csv', "
+                                 "'abc', 1, '{}', '2025-10-02 00:00:00')"))
+            conn.execute(sa.text("INSERT INTO ratings (round_id, respondent, area_id, name, role, group_name, rating, "
+                                 "status) VALUES (1, 'p0001', 'leadership-vision', 'Ann', '', '', 3, 'rated')"))
+        assert old.schema_revision() == "0001"
+    with Store(db_url) as store:
+        assert store.schema_revision() == "0002"
+        assert [r.label for r in store.list_rounds()] == ["Old"]
+        tidy = store.load_ratings(1)
+        assert tidy["email"].astype(str).tolist() == [""] and int(tidy["rating"].iloc[0]) == 3
 
 
 def test_the_migrations_create_exactly_the_declared_schema(store):
@@ -70,7 +95,7 @@ def test_reopening_keeps_the_data_and_does_not_migrate_again(db_url):
     with Store(db_url) as store:
         save(store, SAMPLE.read_bytes(), "Fall 2025", FALL, name=SAMPLE.name)
     with Store(db_url) as again:
-        assert again.schema_revision() == "0001"
+        assert again.schema_revision() == "0002"
         assert [r.label for r in again.list_rounds()] == ["Fall 2025"]
         assert count(again, f"SELECT count(*) FROM {SCHEMA_VERSION_TABLE}") == 1
 
@@ -282,7 +307,7 @@ def test_delete_all_empties_the_store_and_ids_are_not_reused(store):
     assert store.list_rounds() == []
     again = save(store, team(6, 1), "Fall 2025", FALL).round
     assert again.id > last.id  # a script holding an old id cannot hit a new round
-    assert store.schema_revision() == "0001"
+    assert store.schema_revision() == "0002"
 
 
 def test_sqlite_deletes_leave_no_trace_in_the_file(tmp_path):
@@ -335,7 +360,7 @@ def test_the_same_file_saved_by_two_processes_at_once_is_stored_once(db_url):
 
 def test_processes_opening_a_fresh_database_at_once_create_it_once(db_url):
     revisions = run_in_processes(open_in_process, [(db_url,)] * 4)
-    assert revisions == ["0001"] * 4
+    assert revisions == ["0002"] * 4
     with Store(db_url) as store:
         assert count(store, f"SELECT count(*) FROM {SCHEMA_VERSION_TABLE}") == 1
 
@@ -426,9 +451,9 @@ def test_constraints_have_the_declared_names(store):
         found = {insp.get_pk_constraint(table.name)["name"]}
         found |= {c["name"] for c in insp.get_unique_constraints(table.name)}
         found |= {c["name"] for c in insp.get_check_constraints(table.name)}
-        if store.backend == "sqlite" and table.name == "rounds":
+        if store.backend == "sqlite" and table.name in ("rounds", "audit_log"):
             found.discard(None)  # SQLite writes INTEGER PRIMARY KEY AUTOINCREMENT inline, without a name
-            declared.discard("pk_rounds")
+            declared.discard(f"pk_{table.name}")
         assert found == declared, table.name
         assert {fk["name"] for fk in insp.get_foreign_keys(table.name)} == {
             c.name for c in table.constraints if isinstance(c, sa.ForeignKeyConstraint)}
@@ -458,7 +483,9 @@ def test_districts_sharing_a_postgresql_database_keep_apart_by_schema(tmp_path):
             tables = conn.execute(sa.text(
                 "SELECT table_schema || '.' || table_name FROM information_schema.tables "
                 "WHERE table_schema IN ('district_a', 'district_b', 'public') ORDER BY 1")).scalars().all()
-        assert tables == [f"{s}.{t}" for s in ("district_a", "district_b") for t in ("ratings", "rounds", "schema_version")]
+        assert tables == [f"{s}.{t}" for s in ("district_a", "district_b")
+                          for t in ("access", "audit_log", "frameworks", "mapping_profiles", "ratings", "rounds",
+                                    "schema_version", "settings")]
         for store in (a, b):
             store.close()
         admin.dispose()
