@@ -14,6 +14,7 @@ from pathlib import Path
 from framework.aggregate import DEFAULT_MIN_GROUP_SIZE, area_summary, headline, respondent_count
 from framework.definitions import DEFAULT_FRAMEWORK_ID, DefinitionError, builtin_frameworks, get_framework
 from framework.importer import SurveyFileError, read_survey
+from framework.importer.limits import COMMAND_LINE, size_text
 from framework.report_cli import add_report_parser, min_group_size_arg, run_report
 from framework.rounds_cli import add_rounds_parser, run_rounds
 from framework.targets import current_targets
@@ -85,6 +86,10 @@ def _read(path_text: str) -> tuple[bytes, str]:
     if path.is_dir():
         raise SurveyFileError(f"{path_text} is a folder, not a survey file")
     try:
+        size = path.stat().st_size
+        if size > COMMAND_LINE.max_bytes:  # before reading it: the limit is on the bytes
+            raise SurveyFileError(f"{path.name} is {size_text(size)}; the dashboard reads files of at most "
+                                  f"{size_text(COMMAND_LINE.max_bytes)}")
         return path.read_bytes(), path.name
     except OSError as exc:
         raise SurveyFileError(f"{path_text} cannot be read ({exc.strerror})") from None
@@ -94,7 +99,7 @@ def summarize(args) -> int:
     data, name = _read(args.file)
     framework = get_framework(args.framework)
     targets = current_targets()  # the district's saved targets, as in the app and the report
-    result = read_survey(data, name, framework, scale=args.scale, targets=targets)
+    result = read_survey(data, name, framework, scale=args.scale, targets=targets, limits=COMMAND_LINE)
     k = args.min_group_size
     areas = area_summary(result.ratings, framework, result.scale, targets, min_group_size=k)
     respondents = respondent_count(result.ratings)

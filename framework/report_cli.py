@@ -94,6 +94,7 @@ def run_report(args) -> int:
     from framework.definitions import get_framework
     from framework.images import ImageExportUnavailable, clean_logo, start_renderer
     from framework.importer import read_survey
+    from framework.importer.limits import COMMAND_LINE
     from framework.targets import current_targets
 
     try:
@@ -112,7 +113,7 @@ def run_report(args) -> int:
     data, name = _read(args.file)  # SurveyFileError: handled by the caller (status 2, one sentence)
     framework = get_framework(args.framework)
     targets = current_targets()  # the district's saved targets, as the app uses them
-    result = read_survey(data, name, framework, scale=args.scale, targets=targets)
+    result = read_survey(data, name, framework, scale=args.scale, targets=targets, limits=COMMAND_LINE)
     found = default_meta([result], [(data, name)])
     meta = ReportMeta(
         district=args.district if args.district is not None else found.district,

@@ -28,8 +28,9 @@ import pandas as pd
 from framework.definitions import Framework
 from framework.importer.columns import AREA, IDENTITY, UNMAPPED, AreaMatcher, ColumnMatch, map_columns
 from framework.importer.errors import SurveyFileError
+from framework.importer.limits import UPLOAD, Limits
 from framework.importer.sources import pick_format
-from framework.importer.table import RawTable, read_table
+from framework.importer.table import RawTable, blank_rows, read_table
 from framework.mapping import MappingProfile, find_profile
 from framework.scales import (
     BLANK,
@@ -104,23 +105,25 @@ def read_survey(
     targets: TargetSet | None = None,
     overrides: dict[str, str] | None = None,
     profiles: list[MappingProfile] | None = None,
+    limits: Limits = UPLOAD,
 ) -> ImportResult:
     """Read a survey export. Raises :class:`SurveyFileError` (one plain sentence) for unusable input.
 
     ``overrides`` (column -> area id, identity field, or "" for not used) take precedence over the
     automatic matching; without them, a saved mapping profile that fits the file's headers is used.
+    ``limits`` are the entry point's (the app's upload limits unless the command line says otherwise).
     """
-    raw = read_table(data, filename)
+    raw = read_table(data, filename, limits)
     fmt = pick_format(raw)
     prepared = fmt.prepare(raw)
     frame = prepared.frame
     warnings = list(prepared.warnings)
 
-    blank_mask = frame.apply(lambda s: s.str.strip().eq("")).astype(bool).all(axis=1) if frame.shape[1] else pd.Series(True, frame.index)
-    blank_rows = [int(r) for r in frame.index[blank_mask]]
+    blank_mask = blank_rows(frame)
+    blank = [int(r) for r in frame.index[blank_mask]]
     frame = frame.loc[~blank_mask]
-    if blank_rows:
-        warnings.append(f"{len(blank_rows)} empty row(s) skipped: {_row_list(blank_rows)}.")
+    if blank:
+        warnings.append(f"{len(blank)} empty row(s) skipped: {_row_list(blank)}.")
     if frame.empty and not prepared.dropped:
         raise SurveyFileError(
             f"{filename} has a header row but no responses below it. Export the survey again once people have answered."
@@ -195,7 +198,7 @@ def read_survey(
         rows_read=len(frame) + len(prepared.dropped),
         rows_used=used,
         rows_rejected=len(rejected_rows),
-        blank_rows=len(blank_rows),
+        blank_rows=len(blank),
         respondents=int(tidy.loc[tidy["status"].eq(RATED), "respondent"].nunique()),
         cells_rated=int(status_counts.get(RATED, 0)),
         cells_not_applicable=int(status_counts.get(NOT_APPLICABLE, 0)),
