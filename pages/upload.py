@@ -17,6 +17,7 @@ from framework.mapping import (
     delete_profile,
     label_for,
     mapping_from_edits,
+    proposal_for,
     save_profile,
 )
 from framework.scales import builtin_scales
@@ -176,21 +177,29 @@ if upload:
                     st.download_button("Download the rejected rows (CSV)", to_csv_bytes(rep.rejected),
                                        file_name=f"rejected-{rep.filename}.csv", mime="text/csv", key=f"rej-{i}")
 
-                st.markdown("**How the columns were read**: correct any line, then apply.")
+                st.markdown("**How the columns were read**: correct any line, then apply. A proposed skill area "
+                            "is not used until you choose it under *Read as*.")
                 fw = result.framework
                 options = choice_labels(fw)
                 table = pd.DataFrame([{
+                    "Col.": m.letter,
                     "Column": m.column,
                     "Read as": label_for(m, fw),
                     "Confidence": round(100 * m.confidence) if m.kind != "unmapped" else None,
+                    "Proposed": proposal_for(m, fw),
                     "How": m.method,
+                    "Evidence": m.evidence,
                 } for m in rep.mapping])
                 with st.form(f"mapping-form-{i}", border=False):
                     st.data_editor(
-                        table, key=f"mapping-editor-{i}", hide_index=True, disabled=["Column", "Confidence", "How"],
+                        table, key=f"mapping-editor-{i}", hide_index=True,
+                        disabled=["Col.", "Column", "Confidence", "Proposed", "How", "Evidence"],
                         height=min(36 * (len(table) + 1) + 4, 640),
                         column_config={
+                            "Col.": st.column_config.TextColumn(width="small"),
                             "Column": st.column_config.TextColumn(width="large"),
+                            "Proposed": st.column_config.TextColumn(width="medium"),
+                            "Evidence": st.column_config.TextColumn(width="large"),
                             "Read as": st.column_config.SelectboxColumn(options=list(options), required=True,
                                                                         width="large"),
                             "Confidence": st.column_config.ProgressColumn(format="%d%%", min_value=0, max_value=100),

@@ -135,7 +135,8 @@ def read_survey(
         if found:
             overrides, profile = dict(found.mapping), found.name
             warnings.append(f"The saved mapping profile {found.name!r} was applied to the columns.")
-    mapping = map_columns(list(frame.columns), framework, hints=prepared.hints, overrides=overrides)
+    mapping = map_columns(list(frame.columns), framework, hints=prepared.hints, overrides=overrides,
+                          statements=prepared.statements)
     area_cols = {m.column: m.target for m in mapping if m.kind == AREA}
     ident = {m.target: m.column for m in mapping if m.kind == IDENTITY}
 
@@ -183,6 +184,12 @@ def read_survey(
             "No column for " + ", ".join(missing_areas) + "; "
             + ("it shows" if len(missing_areas) == 1 else "they show") + " as no data."
         )
+    proposals = [m for m in mapping if m.kind == UNMAPPED and m.proposed in framework.area_ids]
+    if proposals:
+        maybe = "; ".join(f"{_short(m.column)} (column {m.letter}) may be {framework.area(m.proposed).name}"
+                          for m in proposals[:5]) + ("; …" if len(proposals) > 5 else "")
+        warnings.append(f"{len(proposals)} column(s) may hold a skill area, but the match is not sure enough to use "
+                        f"without asking: {maybe}. Choose them in the mapping editor if they do.")
     unmapped = [m.column for m in mapping if m.kind == UNMAPPED and m.method != "survey metadata"]
     if unmapped:
         warnings.append(f"{len(unmapped)} column(s) not used: " + ", ".join(repr(c) for c in unmapped[:12])
@@ -191,7 +198,7 @@ def read_survey(
     report = ImportReport(
         filename=filename,
         file_kind=raw.kind_text,
-        source_format=prepared.source,
+        source_format=prepared.source_format,
         layout=layout,
         scale_id=sc.id,
         scale_reason=choice.reason,
@@ -214,6 +221,12 @@ def read_survey(
 
 
 # ------------------------------------------------------------------------------------------
+def _short(text: str, most: int = 60) -> str:
+    """A header quoted for a sentence, shortened."""
+    text = " ".join(str(text).split())
+    return repr(text if len(text) <= most else text[: most - 1] + "…")
+
+
 def _row_list(rows: list[int], most: int = 10) -> str:
     text = ", ".join(str(r) for r in rows[:most])
     return ("row " if len(rows) == 1 else "rows ") + text + (f" and {len(rows) - most} more" if len(rows) > most else "")
