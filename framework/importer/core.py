@@ -410,9 +410,13 @@ def _long(cells, people, pre_rejected, sc: Scale, framework: Framework, targets:
     )
     present = set(tidy["area_id"].unique().tolist())
     areas = [a for a in framework.area_ids if a in present]
+    persons.index = persons.index.astype("string")  # one key type for the grid, the merge and the join
     grid = pd.MultiIndex.from_product([persons.index, areas], names=["respondent", "area_id"]).to_frame(index=False)
+    grid["respondent"] = grid["respondent"].astype("string")
+    tidy = tidy.assign(respondent=tidy["respondent"].astype("string"))
     tidy = grid.merge(tidy.drop(columns=["name", "email", "role", "group"]), on=["respondent", "area_id"], how="left")
-    tidy = tidy.join(persons.drop(columns="row"), on="respondent")
+    for col in ("name", "email", "role", "group"):  # (a join of two empty Arrow columns fails in pandas)
+        tidy[col] = tidy["respondent"].map(persons[col]) if len(persons) else pd.Series([], dtype="string")
     tidy["row"] = tidy["row"].fillna(tidy["respondent"].map(persons["row"])).astype("int64")
     tidy["status"] = pd.Categorical(tidy["status"].astype("object").fillna(BLANK), categories=STATUSES)
     tidy["column"] = tidy["column"].fillna("")
