@@ -1,6 +1,7 @@
 """Command line: ``python -m framework summarize FILE [--scale auto|1-4|1-5] [--min-group-size N] [--json]``.
 
-Unusable input exits with status 2 and one plain sentence on stderr; nothing prints a traceback.
+Unusable input, including a file from which not one respondent's rating could be read, exits with
+status 2 and one plain sentence on stderr; nothing prints a traceback or a library's warning.
 """
 
 from __future__ import annotations
@@ -9,11 +10,12 @@ import argparse
 import json
 import math
 import sys
+import warnings
 from pathlib import Path
 
 from framework.aggregate import DEFAULT_MIN_GROUP_SIZE, area_summary, headline, respondent_count
 from framework.definitions import DEFAULT_FRAMEWORK_ID, DefinitionError, builtin_frameworks, get_framework
-from framework.importer import SurveyFileError, read_survey
+from framework.importer import SurveyFileError, read_survey, require_usable
 from framework.importer.limits import COMMAND_LINE, size_text
 from framework.report_cli import add_report_parser, min_group_size_arg, run_report
 from framework.rounds_cli import add_rounds_parser, run_rounds
@@ -47,6 +49,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
+    warnings.simplefilter("ignore")  # a library's warning (with its file path) is never for the user
     args = build_parser().parse_args(argv)
     try:
         if args.command == "summarize":
@@ -99,7 +102,8 @@ def summarize(args) -> int:
     data, name = _read(args.file)
     framework = get_framework(args.framework)
     targets = current_targets()  # the district's saved targets, as in the app and the report
-    result = read_survey(data, name, framework, scale=args.scale, targets=targets, limits=COMMAND_LINE)
+    result = require_usable(read_survey(data, name, framework, scale=args.scale, targets=targets,
+                                        limits=COMMAND_LINE))
     k = args.min_group_size
     areas = area_summary(result.ratings, framework, result.scale, targets, min_group_size=k)
     respondents = respondent_count(result.ratings)

@@ -85,6 +85,14 @@ def _apply_mapping(i: int, result: ImportResult) -> None:
     _check()
 
 
+def _apply_refused_mapping(i: int, mapping: list, framework_id: str) -> None:
+    edits = st.session_state.get(f"refused-editor-{i}", {}).get("edited_rows", {})
+    st.session_state[K_UPLOAD]["files"][i]["overrides"] = mapping_from_edits(
+        mapping, edits, resolve_framework(framework_id)
+    )
+    _check()
+
+
 def _reset_mapping(i: int) -> None:
     st.session_state[K_UPLOAD]["files"][i]["overrides"] = None
     _check()
@@ -128,6 +136,24 @@ if upload:
     except SurveyFileError as exc:
         st.error(f"{exc} The dashboard keeps showing the sample district.")
         combined = None
+        refused = next((k for k, f in enumerate(upload["files"]) if f["name"] == exc.filename), None)
+        if exc.mapping and refused is not None:  # no column was a skill area: let the user say which are
+            fw = resolve_framework(fw_id)
+            st.markdown(f"**How the columns of {exc.filename} were read**: choose the skill area of each column "
+                        "under *Read as*, then apply.")
+            table = pd.DataFrame([{"Col.": m.letter, "Column": m.column, "Read as": label_for(m, fw),
+                                   "Proposed": proposal_for(m, fw), "How": m.method, "Evidence": m.evidence}
+                                  for m in exc.mapping])
+            with st.form(f"refused-form-{refused}", border=False):
+                st.data_editor(
+                    table, key=f"refused-editor-{refused}", hide_index=True,
+                    disabled=["Col.", "Column", "Proposed", "How", "Evidence"],
+                    height=min(36 * (len(table) + 1) + 4, 640),
+                    column_config={"Read as": st.column_config.SelectboxColumn(options=list(choice_labels(fw)),
+                                                                               required=True, width="large")},
+                )
+                st.form_submit_button("Apply these columns", on_click=_apply_refused_mapping,
+                                      args=(refused, exc.mapping, fw_id))
     except ScaleMismatchError as exc:
         st.error(str(exc))
         combined = None

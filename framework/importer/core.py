@@ -26,7 +26,16 @@ import numpy as np
 import pandas as pd
 
 from framework.definitions import Framework
-from framework.importer.columns import AREA, IDENTITY, UNMAPPED, AreaMatcher, ColumnMatch, map_columns
+from framework.importer.columns import (
+    AREA,
+    IDENTITY,
+    UNMAPPED,
+    AreaMatcher,
+    ColumnMatch,
+    _content,
+    _tokens,
+    map_columns,
+)
 from framework.importer.errors import SurveyFileError
 from framework.importer.limits import UPLOAD, Limits
 from framework.importer.sources import pick_format
@@ -73,6 +82,7 @@ class ImportReport:
     warnings: list[str] = field(default_factory=list)
     missing_areas: list[str] = field(default_factory=list)
     profile: str = ""  # the mapping profile applied, if any
+    unusable: str = ""  # one sentence when nothing usable was read (no respondent with a rating), else ""
 
     @property
     def reconciles(self) -> bool:
@@ -149,11 +159,7 @@ def read_survey(
         layout = "long"
         cells, people, pre_rejected = _long_cells(frame, ident, framework)
     else:
-        names = ", ".join(a.name for a in framework.areas[:3])
-        raise SurveyFileError(
-            f"{filename} has no column for any skill area of the {framework.name}. Name one column per skill area "
-            f"(for example {names}), or use the long layout with 'Skill area' and 'Rating' columns."
-        )
+        raise SurveyFileError(no_area_sentence(filename, mapping, framework), mapping=mapping, filename=filename)
 
     if scale == "auto":
         counts = (cells["raw"].value_counts() if layout == "long"
@@ -177,13 +183,16 @@ def read_survey(
     rejected = rejected.drop(columns="_whole").reset_index(drop=True)
     rejected_rows = set(rejected.loc[rejected["column"].eq(ROW), "row"].tolist())
 
-    present = set(tidy["area_id"].unique().tolist())
+    # an area is missing when nothing in the file names it, not when its answers were all unreadable
+    present = set(area_cols.values()) if layout == "wide" else set(cells["area_id"].unique().tolist())
     missing_areas = [a.name for a in framework.areas if a.id not in present]
     if missing_areas:
         warnings.append(
             "No column for " + ", ".join(missing_areas) + "; "
             + ("it shows" if len(missing_areas) == 1 else "they show") + " as no data."
         )
+    if layout == "wide":
+        warnings += _columns_without_ratings(mapping, tidy, cell_rejects, framework, sc)
     proposals = [m for m in mapping if m.kind == UNMAPPED and m.proposed in framework.area_ids]
     if proposals:
         maybe = "; ".join(f"{_short(m.column)} (column {m.letter}) may be {framework.area(m.proposed).name}"
@@ -217,10 +226,102 @@ def read_survey(
         missing_areas=missing_areas,
         profile=profile,
     )
+    report.unusable = _nothing_usable(report, sc, framework)
+    if report.unusable:
+        report.warnings.append(report.unusable)
     return ImportResult(tidy, report, sc, framework)
 
 
+def require_usable(result: ImportResult) -> ImportResult:
+    """The result, or SurveyFileError (one sentence) when nothing usable was read: the command line
+    treats a file without a single respondent's rating like any unusable input (exit status 2)."""
+    if result.report.unusable:
+        raise SurveyFileError(result.report.unusable)
+    return result
+
+
 # ------------------------------------------------------------------------------------------
+# what a refusal says it found
+
+_GENERIC = {"management", "systems", "information", "technology", "development", "professional"}
+
+
+def closest_columns(mapping: list[ColumnMatch], framework: Framework, most: int = 2) -> list[ColumnMatch]:
+    """The columns nearest to a skill area when none is one: proposals first, then headers most of whose
+    words are distinctive words of an area's names ('Data', 'Leadership plan')."""
+    proposals = sorted((m for m in mapping if m.kind == UNMAPPED and m.proposed in framework.area_ids),
+                       key=lambda m: -m.confidence)
+    if len(proposals) >= most:
+        return proposals[:most]
+    vocabulary = AreaMatcher(framework).vocabulary - _GENERIC
+    scored = []
+    for i, m in enumerate(mapping):
+        if m.kind != UNMAPPED or m.proposed or m.method == "survey metadata":
+            continue
+        words = set(_content(_tokens(m.column)))
+        shared = words & vocabulary
+        if shared and len(shared) / len(words) >= 0.5:
+            scored.append((-len(shared) / len(words), i, m))
+    return proposals + [m for _, _, m in sorted(scored)[: most - len(proposals)]]
+
+
+def no_area_sentence(filename: str, mapping: list[ColumnMatch], framework: Framework) -> str:
+    """The refusal of a file none of whose columns is a skill area, saying what it has."""
+    n = len(mapping)
+    has = f"{filename} has {n:,} column{'s' if n != 1 else ''}"
+    closest = closest_columns(mapping, framework)
+    if closest:
+        named = " and ".join(f"{_short(m.column)} (column {m.letter})" for m in closest)
+        return (f"{has}, none of them a skill area of the {framework.name}; the closest "
+                f"{'were' if len(closest) > 1 else 'was'} {named}. Map them on the Upload page or rename the columns.")
+    shown = ", ".join(_short(m.column, 40) for m in mapping[:3]) + (", …" if n > 3 else "")
+    return (f"{has} ({shown}), none of them a skill area of the {framework.name} and none close to one; name a "
+            f"column after each skill area (such as {framework.areas[0].name!r}), use the long layout with 'Skill "
+            "area' and 'Rating' columns, or map the columns on the Upload page.")
+
+
+def _columns_without_ratings(mapping, tidy, cell_rejects, framework, sc: Scale) -> list[str]:
+    """A warning for each skill-area column that was found but holds no rating on the scale."""
+    rated = tidy.loc[tidy["status"].eq(RATED), "column"].astype("string").value_counts()
+    bad = cell_rejects.groupby("column")["value"].agg(list) if len(cell_rejects) else pd.Series(dtype=object)
+    out = []
+    for m in mapping:
+        if m.kind != AREA or rated.get(m.column, 0):
+            continue
+        where = f"The column {_short(m.column)} (column {m.letter}) was read as {framework.area(m.target).name}, but"
+        values = bad.get(m.column, [])
+        if len(values):
+            examples = ", ".join(repr(v) for v in list(dict.fromkeys(values))[:3])
+            out.append(f"{where} none of its answers is a rating on the {sc.name} scale ({len(values)} listed as "
+                       f"rejected, such as {examples}).")
+        else:
+            out.append(f"{where} it holds no rating: every answer is blank or N/A.")
+    return out
+
+
+def _nothing_usable(report: ImportReport, sc: Scale, framework: Framework) -> str:
+    """One sentence when no respondent gave a rating (the commands exit 2 with it), else ""."""
+    if report.respondents:
+        return ""
+    name, rows = report.filename, report.rows_read
+    reasons = report.rejected.loc[report.rejected["column"].eq(ROW), "reason"].astype(str)
+    dropped = reasons[reasons.str.contains("not a real response|unfinished", regex=True)]
+    if rows and len(dropped) == rows:
+        kinds = sorted({r.split(",")[0].split(" (")[0] for r in dropped})
+        return (f"{name} has {rows:,} row{'s' if rows != 1 else ''} of answers, all left out as "
+                f"{' or '.join(kinds)}s; nothing usable was read.")
+    areas = [m for m in report.mapping if m.kind == AREA]
+    cols = ", ".join(f"{_short(m.column, 40)} (column {m.letter})" for m in areas[:3]) + (", …" if len(areas) > 3 else "")
+    where = f"the skill-area column{'s' if len(areas) != 1 else ''} {cols}" if areas else "the 'Rating' column"
+    cells = report.rejected.loc[report.rejected["column"].ne(ROW), "value"].astype(str)
+    if len(cells):
+        examples = ", ".join(repr(v) for v in list(dict.fromkeys(cells))[:3])
+        return (f"{name} has {rows:,} row{'s' if rows != 1 else ''} but not one rating on the {sc.name} scale: "
+                f"{where} {'hold' if len(areas) > 1 else 'holds'} answers such as {examples}; nothing usable was read.")
+    return (f"{name} has {rows:,} row{'s' if rows != 1 else ''} but not one rating: every answer in {where} is blank "
+            "or N/A; nothing usable was read.")
+
+
 def _short(text: str, most: int = 60) -> str:
     """A header quoted for a sentence, shortened."""
     text = " ".join(str(text).split())
@@ -436,4 +537,4 @@ def _first_filled(s: pd.Series) -> str:
     return filled.iloc[0] if len(filled) else ""
 
 
-__all__ = ["ImportReport", "ImportResult", "RawTable", "SurveyFileError", "read_survey"]
+__all__ = ["ImportReport", "ImportResult", "RawTable", "SurveyFileError", "read_survey", "require_usable"]

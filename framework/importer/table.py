@@ -118,7 +118,7 @@ def read_table(data: bytes, filename: str = "upload", limits: Limits = UPLOAD) -
         if head.startswith(magic):
             raise SurveyFileError(f"{filename} is {what}, not a table; {EXPECTED}.")
     if not data.strip():
-        raise SurveyFileError(f"{filename} is empty: its {size_text(len(data))} are all white space; {EXPECTED}.")
+        raise SurveyFileError(f"{filename} is empty: it holds only white space ({size_text(len(data))}); {EXPECTED}.")
     return _read_csv(data, filename, limits)
 
 
