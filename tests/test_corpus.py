@@ -133,9 +133,8 @@ def test_the_refusals_say_what_was_found():
     assert refusal("messy-tables/frictionless-py__data_compression_implicit-zip.csv") == (
         "frictionless-py__data_compression_implicit-zip.csv is a ZIP archive holding table.csv, not an Excel "
         "workbook; unzip it and upload the CSV or workbook inside.")
-    wide = refusal("messy-tables/frictionless-py__data_wide.csv")
-    assert wide.startswith("frictionless-py__data_wide.csv has 9,074 columns ('")
-    assert "none of them a skill area of the CoSN Framework of Essential Skills of the K-12 CTO" in wide
+    assert refusal("messy-tables/frictionless-py__data_wide.csv") == (
+        "frictionless-py__data_wide.csv has at least 9,074 columns; the dashboard reads at most 2,000.")
     arrests = refusal("messy-tables/readxl__tests_testthat_sheets_los-angeles-arrests-xlsx.xlsx")
     assert "has 36 columns" in arrests and "none of them a skill area" in arrests  # a workbook, read
     tests_only = refusal("survey-exports/qualtricstools__Single_Answer_Matrix_Questions_Single_Answer_Matrix_"

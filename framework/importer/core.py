@@ -282,7 +282,7 @@ def no_area_sentence(filename: str, mapping: list[ColumnMatch], framework: Frame
 
 def _columns_without_ratings(mapping, tidy, cell_rejects, framework, sc: Scale) -> list[str]:
     """A warning for each skill-area column that was found but holds no rating on the scale."""
-    rated = tidy.loc[tidy["status"].eq(RATED), "column"].astype("string").value_counts()
+    rated = tidy.loc[tidy["status"].eq(RATED), "column"].value_counts()  # on the categorical: no string copies
     bad = cell_rejects.groupby("column")["value"].agg(list) if len(cell_rejects) else pd.Series(dtype=object)
     out = []
     for m in mapping:

@@ -23,6 +23,10 @@ from framework.importer.limits import UPLOAD, Limits, size_text
 from framework.importer.shape import NotAWorkbook, check_csv, check_xlsx, decode_head, zip_names
 
 EXPECTED = "the dashboard reads a CSV or Excel (.xlsx) file with a header row and a row per staff member"
+# a table wider than this is held as one block of Python strings, so that whole-table work is one pass
+# whatever the number of columns; a narrower one as columns of pandas' Arrow-backed strings (several
+# times smaller and quicker for the long tables of large surveys)
+WIDE = 256
 
 # what a file is, by its first bytes, for the ones that are no table at all
 _MAGIC = [
@@ -79,8 +83,14 @@ def filled_mask(cells: pd.DataFrame) -> np.ndarray:
 
 
 def blank_rows(cells: pd.DataFrame) -> np.ndarray:
-    """Rows whose every cell is empty or white space. Most rows are decided by their first non-empty
-    cell; only rows whose first non-empty cell is white space are looked at whole."""
+    """Rows whose every cell is empty or white space. Column by column for a narrow table; for a wide one,
+    most rows are decided by their first non-empty cell, and only rows whose first non-empty cell is white
+    space are looked at whole."""
+    if cells.shape[1] <= WIDE:
+        if cells.shape[1] == 0 or len(cells) == 0:
+            return np.ones(len(cells), dtype=bool)
+        empty = cells.apply(lambda s: s.astype("string").str.strip().eq("")).astype(bool)
+        return empty.all(axis=1).to_numpy(dtype=bool)
     values = cells.to_numpy(dtype=object)
     if values.shape[1] == 0:
         return np.ones(len(values), dtype=bool)
@@ -168,10 +178,11 @@ def _read_csv(data: bytes, filename: str, limits: Limits) -> RawTable:
     except SurveyFileError as exc:
         text = str(exc)
         raise SurveyFileError(text if text.startswith(filename) else f"{filename} {text}; {EXPECTED}.") from None
-    # dtype=object: every cell as written ("007" stays "007"), and one block of Python strings that
-    # whole-table operations handle at once, however many columns there are
-    opts = dict(sep=delimiter, header=None, keep_default_na=False, skip_blank_lines=False, dtype=object,
-                encoding="cp1252" if encoding == "Windows-1252" else "utf-8", encoding_errors="replace")
+    # a wide table as one block of Python strings (dtype=object); a narrow one without a dtype: with
+    # header=None every column holds its header text, so pandas keeps it as text, several times quicker
+    opts = dict(sep=delimiter, header=None, keep_default_na=False, skip_blank_lines=False,
+                encoding="cp1252" if encoding == "Windows-1252" else "utf-8", encoding_errors="replace",
+                **({"dtype": object} if shape.columns > WIDE else {}))
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
@@ -255,7 +266,9 @@ def _excel_text(df: pd.DataFrame) -> pd.DataFrame:
 
 
 def _tidy_cells(cells: pd.DataFrame) -> pd.DataFrame:
-    """One block of text cells, "" for empty, numbered rows from 1; drop empty trailing rows and columns."""
+    """Text cells, "" for empty, numbered rows from 1; drop empty trailing rows and columns."""
+    if cells.shape[1] <= WIDE:
+        return _tidy_columns(cells)
     values = cells.to_numpy(dtype=object)
     if values.size == 0:
         return pd.DataFrame(np.empty((0, 0), dtype=object), dtype=object)
@@ -272,6 +285,21 @@ def _tidy_cells(cells: pd.DataFrame) -> pd.DataFrame:
     if not filled_mask(out.head(64)).any() and not filled_mask(out).any():  # white space in every cell
         return pd.DataFrame(np.empty((0, 0), dtype=object), dtype=object)
     return out
+
+
+def _tidy_columns(cells: pd.DataFrame) -> pd.DataFrame:
+    """A narrow table column by column, as pandas' text dtype."""
+    cells = cells.astype("string").fillna("")
+    cells.columns = range(cells.shape[1])
+    cells.index = pd.RangeIndex(1, len(cells) + 1)
+    filled = cells.ne("")  # white space counts here: the importer skips such rows as empty
+    if not filled.to_numpy().any():
+        return cells.iloc[0:0, 0:0]
+    rows, cols = filled.any(axis=1), filled.any(axis=0)
+    cells = cells.loc[: rows[rows].index.max(), : cols[cols].index.max()]
+    if not filled_mask(cells.head(64)).any() and not filled_mask(cells).any():  # white space in every cell
+        return cells.iloc[0:0, 0:0]
+    return cells
 
 
 __all__ = ["EXPECTED", "RawTable", "blank_rows", "filled_mask", "read_table", "zip_names"]
