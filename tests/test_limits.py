@@ -202,3 +202,18 @@ def test_workbook_text_counts_each_shared_string_once_per_cell_that_shows_it():
                                f"in (from a file of {len(big) / 1024:,.1f} KB); the dashboard reads at most 977 KB.")
     plan = check_xlsx(book("short"), small, "fine.xlsx")
     assert (plan.read.name, plan.read.rows, plan.read.columns) == ("Sheet1", 400, 3)
+
+
+@pytest.mark.parametrize("limits", [UPLOAD, COMMAND_LINE], ids=["upload", "command line"])
+def test_ten_thousand_columns_are_refused_within_2_s(limits):
+    """Issue 11: any file up to the upload limit is read or refused within 2 s for 10,000 columns."""
+    header = ",".join(f"How often do you use tool {i} at work?" for i in range(10_000))
+    rows = "\n".join(",".join(str((i + r) % 4 + 1) for i in range(10_000)) for r in range(100))
+    files = {"wide.csv": (header + "\n" + rows + "\n").encode(),
+             "wide.xlsx": workbook(sheet(20, 10_000, [f"><v>{c % 4 + 1}</v>" for c in range(10_000)]))}
+    for name, data in files.items():
+        t = time.perf_counter()
+        with pytest.raises(SurveyFileError) as info:
+            read_survey(data, name, get_framework(), limits=limits)
+        assert time.perf_counter() - t < 2.0, name
+        assert "10,000 columns; the dashboard reads at most 2,000." in str(info.value)
