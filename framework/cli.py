@@ -1,7 +1,8 @@
 """Command line: ``python -m framework summarize FILE [--scale auto|1-4|1-5] [--min-group-size N] [--json]``
 and ``python -m framework publication FILE [FILE ...] [--min-group-size K] [--framework ID] [--json]``.
 
-Unusable input exits with status 2 and one plain sentence on stderr; nothing prints a traceback.
+Unusable input, including a file from which not one respondent's rating could be read, exits with
+status 2 and one plain sentence on stderr; nothing prints a traceback or a library's warning.
 """
 
 from __future__ import annotations
@@ -10,11 +11,13 @@ import argparse
 import json
 import math
 import sys
+import warnings
 from pathlib import Path
 
 from framework.aggregate import DEFAULT_MIN_GROUP_SIZE, headline
 from framework.definitions import DEFAULT_FRAMEWORK_ID, DefinitionError, builtin_frameworks, get_framework
-from framework.importer import SurveyFileError, read_survey
+from framework.importer import SurveyFileError, read_survey, require_usable
+from framework.importer.limits import COMMAND_LINE, size_text
 from framework.publication import RoundInput, publish, publish_rounds
 from framework.report_cli import add_report_parser, min_group_size_arg, run_report
 from framework.rounds_cli import add_rounds_parser, run_rounds
@@ -60,6 +63,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
+    warnings.simplefilter("ignore")  # a library's warning (with its file path) is never for the user
     args = build_parser().parse_args(argv)
     try:
         if args.command == "summarize":
@@ -105,6 +109,10 @@ def _read(path_text: str) -> tuple[bytes, str]:
     if path.is_dir():
         raise SurveyFileError(f"{path_text} is a folder, not a survey file")
     try:
+        size = path.stat().st_size
+        if size > COMMAND_LINE.max_bytes:  # before reading it: the limit is on the bytes
+            raise SurveyFileError(f"{path.name} is {size_text(size)}; the dashboard reads files of at most "
+                                  f"{size_text(COMMAND_LINE.max_bytes)}")
         return path.read_bytes(), path.name
     except OSError as exc:
         raise SurveyFileError(f"{path_text} cannot be read ({exc.strerror})") from None
@@ -114,7 +122,8 @@ def summarize(args) -> int:
     data, name = _read(args.file)
     framework = get_framework(args.framework)
     targets = current_targets()  # the district's saved targets, as in the app and the report
-    result = read_survey(data, name, framework, scale=args.scale, targets=targets)
+    result = require_usable(read_survey(data, name, framework, scale=args.scale, targets=targets,
+                                        limits=COMMAND_LINE))
     k = args.min_group_size
     pub = publish(result.ratings, framework, result.scale, targets, k)  # the anonymous figures, audited
     areas = pub.areas()
@@ -149,7 +158,8 @@ def publication(args) -> int:
     results = []
     for path in args.files:
         data, name = _read(path)
-        results.append((name, read_survey(data, name, framework, scale=args.scale, targets=targets)))
+        results.append((name, require_usable(read_survey(data, name, framework, scale=args.scale, targets=targets,
+                                                         limits=COMMAND_LINE))))
     k = args.min_group_size
     if len(results) == 1:
         name, result = results[0]

@@ -120,6 +120,15 @@ def label_for(match, framework) -> str:
     return NOT_USED
 
 
+def proposal_for(match, framework) -> str:
+    """The editor label of what an unused column may hold, with the match's confidence ("" when nothing is
+    proposed): low-confidence matches are shown for the user to choose, never used by themselves."""
+    if not match.proposed:
+        return ""
+    options = {v: k for k, v in choice_labels(framework).items()}
+    return f"{options.get(match.proposed, match.proposed)} ({round(100 * match.confidence)}%)"
+
+
 def mapping_from_edits(matches, edited_rows: dict, framework) -> dict[str, str]:
     """The full column mapping after a user's edits ({row position: {"Read as": label}})."""
     options = choice_labels(framework)

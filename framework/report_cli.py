@@ -4,7 +4,7 @@ Writes the board report (PDF) or deck (PowerPoint), the format taken from each `
 extension; ``--out`` can be given twice to write both from one read and one browser. The files are
 always anonymous and apply the minimum group size.
 
-Exit status: 0 written; 2 unusable input or options (one sentence on stderr, no traceback); 3 no
+Exit status: 0 written; 2 unusable input (a file with no respondent's rating too) or options (one sentence on stderr, no traceback); 3 no
 browser to draw the charts (the sentence says what to install, or to pass ``--no-charts``).
 """
 
@@ -93,7 +93,8 @@ def run_report(args) -> int:
     from framework.cli import _read, _sentence
     from framework.definitions import get_framework
     from framework.images import ImageExportUnavailable, clean_logo, start_renderer
-    from framework.importer import read_survey
+    from framework.importer import read_survey, require_usable
+    from framework.importer.limits import COMMAND_LINE
     from framework.publication import publish
     from framework.targets import current_targets
 
@@ -113,7 +114,8 @@ def run_report(args) -> int:
     data, name = _read(args.file)  # SurveyFileError: handled by the caller (status 2, one sentence)
     framework = get_framework(args.framework)
     targets = current_targets()  # the district's saved targets, as the app uses them
-    result = read_survey(data, name, framework, scale=args.scale, targets=targets)
+    result = require_usable(read_survey(data, name, framework, scale=args.scale, targets=targets,
+                                        limits=COMMAND_LINE))
     found = default_meta([result], [(data, name)])
     meta = ReportMeta(
         district=args.district if args.district is not None else found.district,

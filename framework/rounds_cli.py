@@ -109,12 +109,14 @@ def _save(store, args) -> int:
     from framework.cli import _read
     from framework.combine import combine
     from framework.definitions import get_framework
-    from framework.importer import read_survey
+    from framework.importer import read_survey, require_usable
+    from framework.importer.limits import COMMAND_LINE
     from framework.store import file_digest
     from framework.targets import default_targets
 
     data, name = _read(args.file)
-    result = read_survey(data, name, get_framework(args.framework), scale=args.scale, targets=default_targets())
+    result = require_usable(read_survey(data, name, get_framework(args.framework), scale=args.scale,
+                                        targets=default_targets(), limits=COMMAND_LINE))
     saved = store.save_round(combine([result]), args.label, args.date or date.today(), [file_digest(data)])
     if args.json:
         json.dump(_round_json(saved.round) | {"created": saved.created}, sys.stdout, ensure_ascii=False)

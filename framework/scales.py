@@ -1,8 +1,11 @@
 """Rating scales: read survey answers as levels, vectorised over the distinct answers.
 
-A cell is a level by its number (``3``, `` 3 ``, ``3.0``), its label (``Proficient``), both
-(``3 - Proficient``) or a synonym. Blank cells and the "missing" words (``N/A``, ``Don't know``)
-are missing, never 0. Anything else is invalid and comes back with a reason.
+A cell is a level by its number (``3``, `` 3 ``, ``3.0``, ``(3)``, ``Level 3``), its label
+(``Proficient``) or a synonym, or both (``3 - Proficient``, ``3 – Proficient``, ``3. Proficient``,
+``3: Proficient``, ``(3) Proficient``, ``Proficient (3)``), the label naming the same level. Blank cells
+and the "missing" words (``N/A``, ``Don't know``) are missing, never 0. Anything else is invalid and
+comes back with a reason; a cell with a number among other words ("2 tier architecture", "3 months",
+"2-3", "1/2", "5 stars") is "not a rating on the … scale", never its first number.
 """
 
 from __future__ import annotations
@@ -21,9 +24,26 @@ from framework.definitions import DATA_DIR, DefinitionError, normalize_text
 RATED, NOT_APPLICABLE, BLANK, INVALID = "rated", "not applicable", "blank", "invalid"
 STATUSES = [RATED, NOT_APPLICABLE, BLANK, INVALID]
 
-_NUMBER = re.compile(
-    r"^\s*(?:level\s*)?(?P<num>[+-]?\d+(?:[.,]\d+)?)\s*(?:(?:[-–—:.)=/]|\s)\s*(?P<label>.*?))?\s*$", re.IGNORECASE
+_NUM = r"[+-]?\d+(?:[.,]\d+)?"
+# a number alone: 3, 3.0, 2,5, (3), 3), 3., Level 3
+_BARE = re.compile(rf"^\(?\s*(?:level\s*)?(?P<num>{_NUM})\s*\)?\s*\.?$", re.IGNORECASE)
+# a number, then its label: 3 - Proficient, 3 – Proficient, 3. Proficient, 3: Proficient, (3) Proficient
+_NUMBER_LABEL = re.compile(
+    rf"^(?:\(\s*(?P<n1>{_NUM})\s*\)|(?:level\s*)?(?P<n2>{_NUM}))\s*(?:[-–—:.)=]\s*)?(?P<label>[^\W\d_][^\d]*?)$",
+    re.IGNORECASE,
 )
+# a label, then its number: Proficient (3), Proficient - 3
+_LABEL_NUMBER = re.compile(rf"^(?P<label>[^\W\d_][^\d()]*?)\s*(?:\(\s*(?P<n3>{_NUM})\s*\)|[-–—:=]\s*(?P<n4>{_NUM}))$")
+
+
+def _split(stripped: pd.Series) -> pd.DataFrame:
+    """The number and the label of each answer, where it has the form of a rating (else NA)."""
+    bare = stripped.str.extract(_BARE)
+    first = stripped.str.extract(_NUMBER_LABEL)
+    last = stripped.str.extract(_LABEL_NUMBER)
+    num = bare["num"].fillna(first["n1"]).fillna(first["n2"]).fillna(last["n3"]).fillna(last["n4"])
+    label = first["label"].fillna(last["label"])
+    return pd.DataFrame({"num": num, "label": label}, index=stripped.index)
 
 
 class Level(BaseModel):
@@ -157,11 +177,12 @@ class Scale(BaseModel):
         status[hit] = RATED
         todo &= ~hit
 
-        parts = stripped.str.extract(_NUMBER)
+        parts = _split(stripped)
         num = pd.to_numeric(parts["num"].str.replace(",", ".", regex=False), errors="coerce")
-        label_norm = parts["label"].fillna("").map(normalize_text).astype("string")
-        label_val = label_norm.map(labels).astype("Int64")
-        numeric = todo & num.notna()
+        has_label = parts["label"].notna()
+        label_val = parts["label"].fillna("").map(normalize_text).astype("string").map(labels).astype("Int64")
+        foreign = todo & num.notna() & has_label & label_val.isna()  # "2 tier architecture", "5 stars"
+        numeric = todo & num.notna() & ~foreign
         whole = numeric & num.eq(num.round())
         in_range = whole & num.between(self.min, self.max)
         conflict = in_range & label_val.notna() & label_val.ne(num.round().astype("Int64"))
@@ -173,7 +194,10 @@ class Scale(BaseModel):
         reason[numeric & ~whole] = "fractional rating; the scale has whole levels only"
         reason[whole & ~in_range] = f"outside the {self.range_text} scale"
         reason[conflict] = "the number and the label name different levels"
-        reason[todo & ~numeric] = f"not a level of the {self.name} scale ({levels}) nor N/A"
+        other = todo & ~numeric
+        with_digit = other & stripped.str.contains(r"\d", regex=True).fillna(False).astype(bool)
+        reason[with_digit] = f"not a rating on the {self.name} scale ({levels}): a number with other words"
+        reason[other & ~with_digit] = f"not a level of the {self.name} scale ({levels}) nor N/A"
         return pd.DataFrame({"rating": rating, "status": status, "reason": reason})
 
     def score(self, counts: pd.Series, foreign: set[str]) -> tuple[int, int, int]:
@@ -183,7 +207,7 @@ class Scale(BaseModel):
         n = counts.to_numpy()
         parsed = self._parse_unique(answers)
         rated = int(n[parsed["status"].eq(RATED).to_numpy()].sum())
-        words = answers.str.extract(_NUMBER)["label"].fillna(answers).map(normalize_text)
+        words = _split(answers.str.strip())["label"].fillna(answers).map(normalize_text)
         own = set(self._label_map())
         named = int(n[words.isin(own).to_numpy()].sum())
         alien = int(n[words.isin(foreign - own).to_numpy()].sum())

@@ -18,6 +18,7 @@ from framework.mapping import (
     choice_labels,
     label_for,
     mapping_from_edits,
+    proposal_for,
 )
 from framework.scales import builtin_scales
 from framework.store import StoreError
@@ -90,6 +91,14 @@ def _apply_mapping(i: int, result: ImportResult) -> None:
     _check()
 
 
+def _apply_refused_mapping(i: int, mapping: list, framework_id: str) -> None:
+    edits = st.session_state.get(f"refused-editor-{i}", {}).get("edited_rows", {})
+    st.session_state[K_UPLOAD]["files"][i]["overrides"] = mapping_from_edits(
+        mapping, edits, resolve_framework(framework_id)
+    )
+    _check()
+
+
 def _reset_mapping(i: int) -> None:
     st.session_state[K_UPLOAD]["files"][i]["overrides"] = None
     _check()
@@ -145,6 +154,24 @@ if upload:
     except SurveyFileError as exc:
         st.error(f"{exc} The dashboard keeps showing the sample district.")
         combined = None
+        refused = next((k for k, f in enumerate(upload["files"]) if f["name"] == exc.filename), None)
+        if exc.mapping and refused is not None:  # no column was a skill area: let the user say which are
+            fw = resolve_framework(fw_id)
+            st.markdown(f"**How the columns of {exc.filename} were read**: choose the skill area of each column "
+                        "under *Read as*, then apply.")
+            table = pd.DataFrame([{"Col.": m.letter, "Column": m.column, "Read as": label_for(m, fw),
+                                   "Proposed": proposal_for(m, fw), "How": m.method, "Evidence": m.evidence}
+                                  for m in exc.mapping])
+            with st.form(f"refused-form-{refused}", border=False):
+                st.data_editor(
+                    table, key=f"refused-editor-{refused}", hide_index=True,
+                    disabled=["Col.", "Column", "Proposed", "How", "Evidence"],
+                    height=min(36 * (len(table) + 1) + 4, 640),
+                    column_config={"Read as": st.column_config.SelectboxColumn(options=list(choice_labels(fw)),
+                                                                               required=True, width="large")},
+                )
+                st.form_submit_button("Apply these columns", on_click=_apply_refused_mapping,
+                                      args=(refused, exc.mapping, fw_id))
     except ScaleMismatchError as exc:
         st.error(str(exc))
         combined = None
@@ -194,21 +221,29 @@ if upload:
                     st.download_button("Download the rejected rows (CSV)", to_csv_bytes(rep.rejected),
                                        file_name=f"rejected-{rep.filename}.csv", mime="text/csv", key=f"rej-{i}")
 
-                st.markdown("**How the columns were read**: correct any line, then apply.")
+                st.markdown("**How the columns were read**: correct any line, then apply. A proposed skill area "
+                            "is not used until you choose it under *Read as*.")
                 fw = result.framework
                 options = choice_labels(fw)
                 table = pd.DataFrame([{
+                    "Col.": m.letter,
                     "Column": m.column,
                     "Read as": label_for(m, fw),
                     "Confidence": round(100 * m.confidence) if m.kind != "unmapped" else None,
+                    "Proposed": proposal_for(m, fw),
                     "How": m.method,
+                    "Evidence": m.evidence,
                 } for m in rep.mapping])
                 with st.form(f"mapping-form-{i}", border=False):
                     st.data_editor(
-                        table, key=f"mapping-editor-{i}", hide_index=True, disabled=["Column", "Confidence", "How"],
+                        table, key=f"mapping-editor-{i}", hide_index=True,
+                        disabled=["Col.", "Column", "Confidence", "Proposed", "How", "Evidence"],
                         height=min(36 * (len(table) + 1) + 4, 640),
                         column_config={
+                            "Col.": st.column_config.TextColumn(width="small"),
                             "Column": st.column_config.TextColumn(width="large"),
+                            "Proposed": st.column_config.TextColumn(width="medium"),
+                            "Evidence": st.column_config.TextColumn(width="large"),
                             "Read as": st.column_config.SelectboxColumn(options=list(options), required=True,
                                                                         width="large"),
                             "Confidence": st.column_config.ProgressColumn(format="%d%%", min_value=0, max_value=100),

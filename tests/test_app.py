@@ -111,10 +111,27 @@ def test_unusable_upload_shows_one_sentence_and_keeps_the_sample(app):
     app.switch_page("pages/upload.py").run()
     app.file_uploader(key="uploader").set_value(("x.csv", b"a,b\n1,2\n", "text/csv")).run()
     assert not app.exception
-    assert app.error and "no column for any skill area" in app.error[0].value
+    assert app.error and "none of them a skill area" in app.error[0].value
     assert app.session_state["source"] == "sample"
     app.switch_page("pages/overview.py").run()
     assert metric(app, "Respondents") == "25"
+
+
+def test_a_refused_upload_offers_its_columns_in_the_mapping_editor(app):
+    """'Map them on the Upload page': a file without a recognisable skill-area column gets the mapping editor,
+    and what the editor stores makes the file readable."""
+    app.run()
+    app.switch_page("pages/upload.py").run()
+    coded = b"Who,Q1,Q2\nAnn,3,4\nBo,2,2\nCy,4,1\n"
+    app.file_uploader(key="uploader").set_value(("coded.csv", coded, "text/csv")).run()
+    assert not app.exception
+    assert app.error and app.error[0].value.startswith("coded.csv has 3 columns ('Who', 'Q1', 'Q2'), none of them")
+    assert any("How the columns of coded.csv were read" in m.value for m in app.markdown)
+    assert any(b.label == "Apply these columns" for b in app.button)
+    app.session_state["upload"]["files"][0]["overrides"] = {"Who": "name", "Q1": "leadership-vision", "Q2": ""}
+    app.run()
+    assert not app.exception and not app.error
+    assert app.success and "coded.csv: 3 respondents" in app.success[0].value
 
 
 def test_small_team_is_suppressed_on_the_overview(app):

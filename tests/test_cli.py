@@ -164,7 +164,7 @@ UNUSABLE_FILES = {
     "empty file": (b"", "is empty"),
     "header only": (b"Name,Email,Leadership and Vision\r\n", "no responses"),
     "binary file": (bytes(range(256)) * 16, "not a text or spreadsheet file"),
-    "no skill-area column": (b"Name,Email,Favourite colour\nAnn,ann@x.org,blue\n", "no column for any skill area"),
+    "no skill-area column": (b"Name,Email,Favourite colour\nAnn,ann@x.org,blue\n", "none of them a skill area"),
 }
 
 
@@ -205,3 +205,44 @@ def test_make_sample_reproduces_the_committed_file(tmp_path):
     assert proc.returncode == 0, proc.stderr
     assert proc.stdout.strip() == str(out)
     assert out.read_bytes() == SAMPLE.read_bytes()
+
+
+# --------------------------------------------------------------------------------------------
+# nothing usable read
+
+
+def test_a_file_without_one_rating_exits_2_saying_what_it_found(tmp_path):
+    """A skill-area column was found, but no answer in it is a rating: exit 2 with one sentence, no JSON."""
+    path = write_csv(tmp_path / "free-text.csv", (
+        "Name,Data Privacy and Security,Comments\n"
+        "Ann,2 tier architecture,ok\nBo,3 months,\nCy,,fine\n"
+    ))
+    proc = run("summarize", path, "--json")
+    assert_plain_error(proc)
+    assert proc.stderr.strip() == (
+        "free-text.csv has 3 rows but not one rating on the Proficiency (1–4) scale: the skill-area column "
+        "'Data Privacy and Security' (column B) holds answers such as '2 tier architecture', '3 months'; nothing "
+        "usable was read.")
+
+
+@pytest.mark.parametrize("command", [["report", "--out", "board.pdf", "--no-charts"],
+                                     ["rounds", "save", "--label", "Fall 2026"]])
+def test_report_and_rounds_save_refuse_a_file_without_one_rating_too(tmp_path, command):
+    path = write_csv(tmp_path / "blank.csv", "Name,Data Management\nAnn,N/A\nBo,\n")
+    if command[0] == "report":
+        proc = run("report", path, *command[1:2], tmp_path / command[2], *command[3:])
+    else:
+        proc = run("rounds", "save", path, *command[2:])
+    assert_plain_error(proc)
+    assert proc.stderr.startswith("blank.csv has 2 rows but not one rating: every answer in the skill-area column "
+                                  "'Data Management' (column B) is blank or N/A")
+    assert not (tmp_path / "board.pdf").exists()
+
+
+def test_no_library_warning_reaches_the_terminal(tmp_path):
+    """openpyxl warns about this ordinary workbook's styles; the command line prints only its sentence."""
+    from tests.test_corpus import CORPUS
+
+    proc = run("summarize", CORPUS / "messy-tables" / "readxl__tests_testthat_sheets_nonstandard-xml-ns-prefix.xlsx")
+    assert_plain_error(proc)
+    assert "Warning" not in proc.stderr and "openpyxl" not in proc.stderr

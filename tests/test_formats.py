@@ -135,6 +135,61 @@ def surveymonkey(name: str) -> list[Record]:
     return out
 
 
+def surveymonkey_older(name: str) -> list[Record]:
+    """RespondentID and the questions only: the email is a question, no dates (nobody answered twice)."""
+    rows = csv_rows(name)
+    question, headers = "", []
+    for q, label in zip(rows[0], rows[1]):
+        question = q or question
+        headers.append(question if label in ("", "Response", "Open-Ended Response") else f"{question} [{label}]")
+    matrix = {h: label for h, label in zip(headers, rows[1]) if h.startswith("Please rate")}
+    out = []
+    for i, r in enumerate(rows[2:], start=3):
+        d = dict(zip(headers, r))
+        cells = {h: (area, d[h]) for h, area in matrix.items()}
+        out.append(Record(i, person(d["What is your work email address?"], d["RespondentID"], i), datetime(2000, 1, 1),
+                          cells))
+    return out
+
+
+def qualtrics_older(name: str, legacy: bool) -> list[Record]:
+    """Qualtrics' 2016 export (ids, text, ImportIds in single quotes; records from row 4) or its legacy one
+    (V1…Vn, names and text; records from row 3): statements after the bare hyphen, Status 1 a preview,
+    Finished 0 unfinished."""
+    rows = csv_rows(name, "utf-8-sig")
+    ids, texts = rows[0], rows[1]
+    if legacy:
+        assert ids[:10] == [f"V{k}" for k in range(1, 11)]
+        first = 3
+    else:
+        assert all(c.startswith("{'ImportId': '") for c in rows[2])
+        first = 4
+    out = []
+    for i, r in enumerate(rows[first - 1 :], start=first):
+        d = dict(zip(texts, r))
+        cells = {t: (t.rsplit("-", 1)[1], v) for t, v in zip(texts, r) if t.startswith("Rate your proficiency")}
+        dropped = ""
+        if d["Status"] == "1":
+            dropped = "survey preview, not a real response"
+        elif d["Finished"] == "0":
+            dropped = "unfinished response (Finished is 0)"
+        email = d["EmailAddress"] if legacy else d["RecipientEmail"]
+        when = datetime.strptime(d["EndDate"], "%Y-%m-%d %H:%M:%S")
+        out.append(Record(i, person(email, d["ResponseID"], i), when, cells, dropped))
+    return out
+
+
+def left_out(records: list[Record]) -> list[str]:
+    """The warnings a Qualtrics import gives for the rows its export marks as no real response."""
+    out = []
+    for what in ("survey preview", "unfinished response"):
+        rows = [r.row for r in records if r.dropped.startswith(what)]
+        if rows:
+            out.append(f"{len(rows)} {what}(s) left out: {'row' if len(rows) == 1 else 'rows'} "
+                       f"{', '.join(map(str, rows))}.")
+    return out
+
+
 def qualtrics(name: str) -> list[Record]:
     rows = csv_rows(name, "utf-8-sig")
     ids, texts = rows[0], rows[1]
@@ -297,6 +352,12 @@ class Case:
     warnings: list[str] = field(default_factory=list)  # the format's own warnings, in order
     scale_assumed: bool = False  # plain numbers only: the core warns that the 1-4 scale was assumed
     layout: str = "wide"
+    twice: bool = True  # someone answered on 11/9 and again on 11/10 (a file without emails and dates cannot say)
+
+    @property
+    def tool(self) -> str:
+        """The format module's name: the source format without the export's generation."""
+        return self.source if self.source == GENERIC else self.source.split(" (")[0]
 
 
 GENERIC = "Spreadsheet (one header row)"
@@ -308,21 +369,39 @@ Q_LEFT_OUT = ["2 survey preview(s) left out: rows 4, 5.", "1 unfinished response
 Q_CODES = ("This is a numeric-values export: 'What is your role?' and 'Which school or department do you work in?' "
            "hold choice codes, not names, so results by role and by school or department will show codes. "
            "Export the data with choice text to see names.")
+Q16_META = ["ResponseSet", "IPAddress", "StartDate", "ExternalDataReference", "Finished", "Status", ANYTHING_ELSE,
+            "LocationLatitude", "LocationLongitude", "LocationAccuracy"]
+QLEGACY_META = ["ResponseSet", "ExternalDataReference", "IPAddress", "Status", "StartDate", "Finished", ANYTHING_ELSE,
+                "LocationLatitude", "LocationLongitude", "LocationAccuracy"]
+QUALTRICS = "Qualtrics (current export: ImportId row in JSON)"
 CASES = {
-    "google_forms.csv": Case(lambda: google_forms("google_forms.csv", "%Y/%m/%d %I:%M:%S %p"), "Google Forms",
+    "google_forms.csv": Case(lambda: google_forms("google_forms.csv", "%Y/%m/%d %I:%M:%S %p"),
+                             "Google Forms (responses downloaded from Google Forms)",
                              ["How many years have you worked in district technology?", ANYTHING_ELSE]),
     "google_forms_sheets.csv": Case(lambda: google_forms("google_forms_sheets.csv", "%m/%d/%Y %H:%M:%S"),
-                                    "Google Forms", ["Comments"], scale_assumed=True),
-    "ms_forms.xlsx": Case(lambda: ms_forms("ms_forms.xlsx"), "Microsoft Forms",
+                                    "Google Forms (response sheet downloaded from Google Sheets)", ["Comments"],
+                                    scale_assumed=True),
+    "ms_forms.xlsx": Case(lambda: ms_forms("ms_forms.xlsx"), "Microsoft Forms (responses workbook)",
                           ["Start time", "Last modified time", ANYTHING_ELSE]),
-    "ms_forms_utf8bom.csv": Case(lambda: ms_forms("ms_forms_utf8bom.csv"), "Microsoft Forms",
+    "ms_forms_utf8bom.csv": Case(lambda: ms_forms("ms_forms_utf8bom.csv"),
+                                 "Microsoft Forms (responses workbook saved as CSV)",
                                  ["Start time", "Last modified time", ANYTHING_ELSE]),
-    "surveymonkey.csv": Case(lambda: surveymonkey("surveymonkey.csv"), "SurveyMonkey",
+    "surveymonkey.csv": Case(lambda: surveymonkey("surveymonkey.csv"),
+                             "SurveyMonkey (current export: Respondent ID, Collector ID, two header rows)",
                              ["Collector ID", "Start Date", "IP Address", "Custom Data 1",
                               "What is your job role? [Other (please specify)]", ANYTHING_ELSE]),
-    "qualtrics_labels.csv": Case(lambda: qualtrics("qualtrics_labels.csv"), "Qualtrics", Q_META, Q_LEFT_OUT),
-    "qualtrics_numeric.csv": Case(lambda: qualtrics("qualtrics_numeric.csv"), "Qualtrics", Q_META,
+    "surveymonkey_older.csv": Case(lambda: surveymonkey_older("surveymonkey_older.csv"),
+                                   "SurveyMonkey (older export: RespondentID, no Collector ID, two header rows)",
+                                   [ANYTHING_ELSE], twice=False),
+    "qualtrics_labels.csv": Case(lambda: qualtrics("qualtrics_labels.csv"), QUALTRICS, Q_META, Q_LEFT_OUT),
+    "qualtrics_numeric.csv": Case(lambda: qualtrics("qualtrics_numeric.csv"), QUALTRICS, Q_META,
                                   [*Q_LEFT_OUT, Q_CODES], scale_assumed=True),
+    "qualtrics_2016.csv": Case(lambda: qualtrics_older("qualtrics_2016.csv", legacy=False),
+                               "Qualtrics (2016 export: ImportId row in single quotes)", Q16_META,
+                               left_out(qualtrics_older("qualtrics_2016.csv", legacy=False))),
+    "qualtrics_legacy.csv": Case(lambda: qualtrics_older("qualtrics_legacy.csv", legacy=True),
+                                 "Qualtrics (legacy export: V1…Vn ids, question text in row 2)", QLEGACY_META,
+                                 left_out(qualtrics_older("qualtrics_legacy.csv", legacy=True))),
     "handmade_wide.xlsx": Case(lambda: by_header(xlsx_rows("handmade_wide.xlsx"), HANDMADE, "Date entered", None),
                                GENERIC, ["Notes"], scale_assumed=True),
     "long_layout.csv": Case(lambda: long_layout("long_layout.csv"), GENERIC, [], layout="long"),
@@ -395,7 +474,9 @@ def test_every_fixture_has_what_the_tests_rely_on(name):
     assert want.bad_cells
     assert any(answer(raw) == NA for r in records for _, raw in r.cells.values()) or name == "qualtrics_numeric.csv"
     superseded = [row for row, why in want.whole_rows.items() if why.startswith("superseded")]
-    assert superseded
+    assert bool(superseded) == CASES[name].twice
+    if not superseded:
+        return
     stamps = {r.row: r.stamp for r in records}
     keepers = {int(re.search(r"\(row (\d+)\)", want.whole_rows[row])[1]) for row in superseded}
     assert {(stamps[row].month, stamps[row].day) for row in superseded} == {(11, 9)}
@@ -450,7 +531,7 @@ def test_formats_are_registered_and_each_detects_its_own_fixture():
         assert tool in names
     for name, case in CASES.items():
         raw = read_table((FIXTURES / name).read_bytes(), name)
-        assert pick_format(raw).name == case.source, name
+        assert pick_format(raw).name == case.tool, name
         assert sum(f.detect(raw) >= 0.5 for f in FORMATS) <= 1, name  # no second format is nearly as sure
 
 
@@ -514,7 +595,7 @@ def test_ms_forms_likert_headed_by_the_statement_alone():
     buf = io.BytesIO()
     wb.save(buf)
     result = read_survey(buf.getvalue(), "Staff skills survey.xlsx", FW)
-    assert result.report.source_format == "Microsoft Forms"
+    assert result.report.source_format == "Microsoft Forms (responses workbook)"
     mapping = {m.column: m.target for m in result.report.mapping}
     assert all(mapping[a.name] == a.id for a in FW.areas)
     assert_same_figures(figures(result), expected("ms_forms.xlsx").figures)
@@ -533,7 +614,7 @@ def test_xlsx_renamed_to_csv_is_read_as_the_workbook_it_is():
     """The content decides: ms_forms.xlsx uploaded as 'responses.csv' gives the same result."""
     as_xlsx, as_csv = load("ms_forms.xlsx"), load("ms_forms.xlsx", "responses.csv")
     assert as_csv.report.file_kind == "Excel workbook, sheet 'Sheet1'"
-    assert as_csv.report.source_format == "Microsoft Forms"
+    assert as_csv.report.source_format == "Microsoft Forms (responses workbook)"
     pd.testing.assert_frame_equal(as_csv.ratings.astype(str), as_xlsx.ratings.astype(str))
 
 
@@ -696,3 +777,51 @@ def test_free_text_questions_are_not_identity_columns():
     cols = ["Anything else you'd like the technology office to know?", "School", "Leadership and Vision"]
     assert {m.column: m.target for m in map_columns(cols, FW)} == {cols[0]: "", "School": "group",
                                                                    "Leadership and Vision": "leadership-vision"}
+
+
+# ---- export generations ----------------------------------------------------------------------
+def test_older_surveymonkey_keeps_its_matrix_row_labels():
+    """'RespondentID' without 'Collector ID' is still SurveyMonkey: the matrix labels of row 2 name the columns."""
+    raw = read_table((FIXTURES / "surveymonkey_older.csv").read_bytes(), "surveymonkey_older.csv")
+    prepared = pick_format(raw).prepare(raw)
+    question = "Please rate your current proficiency in each of the following skill areas."
+    assert f"{question} [Data Privacy and Security]" in prepared.frame.columns
+    assert prepared.frame.index[0] == 3
+    assert prepared.hints == {"RespondentID": "respondent_id"}
+    assert prepared.source_format == "SurveyMonkey (older export: RespondentID, no Collector ID, two header rows)"
+
+
+def test_qualtrics_2016_import_id_row_is_never_a_response():
+    """Row 3 ({'ImportId': ...} in single quotes) is a header row: records start at row 4, none holds an ImportId."""
+    raw = read_table((FIXTURES / "qualtrics_2016.csv").read_bytes(), "qualtrics_2016.csv")
+    prepared = pick_format(raw).prepare(raw)
+    assert min([*prepared.frame.index, *(row for row, _ in prepared.dropped)]) == 4  # row 4 is the preview
+    assert prepared.dropped[0] == (4, "survey preview, not a real response")
+    assert not prepared.frame.apply(lambda c: c.astype(str).str.contains("ImportId")).any().any()
+    result = load("qualtrics_2016.csv")
+    assert 3 not in set(result.ratings["row"]) and 3 not in {r["row"] for r in result.report.rejected_records()}
+
+
+def test_qualtrics_bare_hyphen_statements_are_split_where_neighbouring_columns_part():
+    from framework.importer.sources.qualtrics import hyphen_statements
+
+    texts = ["ResponseID", "Rate your proficiency-Data Management", "Rate your proficiency-Data Privacy and Security",
+             "Check all that apply-E-Rate filing", "Check all that apply-Budgets", "Long-term plans (one column)"]
+    assert hyphen_statements(texts) == {1: "Data Management", 2: "Data Privacy and Security", 3: "E-Rate filing",
+                                        4: "Budgets"}
+
+
+@pytest.mark.parametrize(("name", "generation"), [
+    ("qualtRics__sample.csv", "Qualtrics (current export: ImportId row in JSON)"),
+    ("qualtricstools__Sample_Survey_Sample_Survey.csv", "Qualtrics (2016 export: ImportId row in single quotes)"),
+    ("qualtRics__sample_legacy.csv", "Qualtrics (legacy export: V1…Vn ids, question text in row 2)"),
+    ("538__StarWars.csv", "SurveyMonkey (older export: RespondentID, no Collector ID, two header rows)"),
+    ("uvads__fa24_Hot-Dog-Form-Fa24.csv", "Microsoft Forms (responses workbook saved as CSV)"),
+    ("uvads__sp24_DS-4002-sp24-survey-results.xlsx", "Google Forms (response sheet downloaded from Google Sheets as .xlsx)"),
+])
+def test_real_exports_of_each_generation_are_recognised(name, generation):
+    """Real exports from the public corpus (../shared/corpora/survey-exports) are told apart by generation."""
+    from tests.test_corpus import CORPUS
+
+    raw = read_table((CORPUS / "survey-exports" / name).read_bytes(), name)
+    assert pick_format(raw).prepare(raw).source_format == generation

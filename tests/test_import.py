@@ -75,7 +75,7 @@ def test_google_forms_wide_layout():
     """A Google Forms grid export maps 'Rate yourself [Area]' headers and its identity columns."""
     result = load(GOOGLE_FORMS)
     rep = result.report
-    assert rep.source_format == "Google Forms"
+    assert rep.source_format == "Google Forms (response sheet downloaded from Google Sheets)"
     assert rep.layout == "wide"
     assert rep.scale_id == "1-4"
     assert mapping(result) == {
@@ -470,7 +470,7 @@ UNUSABLE = {
     "PDF": (b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj\n<< /Type /Catalog >>\nendobj\n", "is a PDF document"),
     "old Excel": (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(504), "old-style Excel (.xls)"),
     "zip, not a workbook": (_zip_without_workbook(), "not an Excel workbook"),
-    "no skill-area column": (b"Name,Email,Favourite colour\nAnn,ann@x.org,blue\n", "has no column for any skill area"),
+    "no skill-area column": (b"Name,Email,Favourite colour\nAnn,ann@x.org,blue\n", "none of them a skill area"),
 }
 
 
@@ -485,3 +485,60 @@ def test_unusable_files_raise_survey_file_error_with_a_sentence(case):
     assert why in message
     assert message.endswith(".")
     assert "\n" not in message
+
+
+# --------------------------------------------------------------------------------------------
+# what the import says it found
+
+
+def test_a_column_found_but_never_on_the_scale_gets_a_warning_that_says_so():
+    """Not 'No column for Data Privacy and Security': the column is there, its answers are not ratings."""
+    text = "Name,Leadership and Vision,Data Privacy and Security\nAnn,3,2 tier architecture\nBo,4,some\n"
+    rep = load(text).report
+    assert "Data Privacy and Security" not in rep.missing_areas
+    assert not any("No column for" in w and "Data Privacy and Security" in w.split(";")[0] for w in rep.warnings)
+    assert ("The column 'Data Privacy and Security' (column C) was read as Data Privacy and Security, but none of "
+            "its answers is a rating on the Proficiency (1–4) scale (2 listed as rejected, such as "
+            "'2 tier architecture', 'some').") in rep.warnings
+    assert rep.unusable == ""
+
+
+def test_zero_respondents_is_said_in_one_sentence():
+    rep = load("Name,Data Management\nAnn,5 stars\nBo,N/A\n").report
+    assert rep.respondents == 0
+    assert rep.unusable == ("survey.csv has 2 rows but not one rating on the Proficiency (1–4) scale: the skill-area "
+                            "column 'Data Management' (column B) holds answers such as '5 stars'; nothing usable was "
+                            "read.")
+    assert rep.unusable in rep.warnings
+
+
+def test_the_refusal_names_the_closest_columns_with_their_letters():
+    data = b"Name,Email,Data,Budget notes,Vision for next year\nAnn,a@x.org,3,x,y\n"
+    with pytest.raises(SurveyFileError) as info:
+        read_survey(data, "staff.csv", FW)
+    assert str(info.value) == (
+        "staff.csv has 5 columns, none of them a skill area of the CoSN Framework of Essential Skills of the K-12 "
+        "CTO; the closest were 'Data' (column C) and 'Budget notes' (column D). Map them on the Upload page or "
+        "rename the columns.")
+    assert [m.letter for m in info.value.mapping] == list("ABCDE") and info.value.filename == "staff.csv"
+
+
+def test_a_proposal_is_the_closest_column():
+    data = b"Name,How would you rate the leadership?\nAnn,3\n"
+    with pytest.raises(SurveyFileError, match=r"the closest was 'How would you rate the leadership\?' \(column B\)"):
+        read_survey(data, "staff.csv", FW)
+
+
+def test_no_library_warning_is_raised_by_an_import():
+    """openpyxl warns about ordinary workbooks (styles, extensions); an import shows none of it."""
+    import warnings
+
+    from tests.test_corpus import CORPUS
+
+    for name in ("csvkit__examples_test.xlsx", "readxl__tests_testthat_sheets_nonstandard-xml-ns-prefix.xlsx",
+                 "frictionless-py__data_issue-1024.xlsx"):
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            with pytest.raises(SurveyFileError):
+                read_survey((CORPUS / "messy-tables" / name).read_bytes(), name, FW)
+        assert caught == [], (name, [str(w.message) for w in caught])

@@ -384,7 +384,7 @@ def test_cli_unusable_options_exit_2_with_one_sentence(tmp_path, args, message):
     (None, "There is no file"),
     (b"", "is empty"),
     (b"Name,Email,Leadership and Vision\n", "has a header row but no responses"),
-    (b"a,b\n1,2\n", "no column for any skill area"),
+    (b"a,b\n1,2\n", "none of them a skill area"),
 ])
 def test_cli_unusable_input_exits_2_with_one_sentence(tmp_path, content, message):
     src = tmp_path / "in.csv"

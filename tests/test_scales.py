@@ -155,3 +155,35 @@ def test_label_of_and_level_text():
     assert PROFICIENCY.label_of(float("nan")) == "N/A"
     assert PROFICIENCY.level_text(4) == "4 Advanced"
     assert AGREEMENT.label_of(5) == "Strongly agree"
+
+
+@pytest.mark.parametrize("answer", ["3 - Proficient", "3 – Proficient", "3 — Proficient", "3. Proficient",
+                                    "(3) Proficient", "3: Proficient", "3) Proficient", "Proficient (3)", "(3)",
+                                    "Level 3", "3."])
+def test_a_number_with_its_label_reads_as_that_level(answer):
+    got = parse_one(PROFICIENCY, answer)
+    assert (got["status"], got["rating"], got["reason"]) == (RATED, 3, "")
+
+
+@pytest.mark.parametrize("answer", ["2 tier architecture", "3 months", "4 years", "2-3", "1/2", "5 stars",
+                                    "3 - 4", "2 or 3", "about 3", "3rd", "#2"])
+def test_a_number_inside_other_text_is_not_a_rating(answer):
+    """Free text that starts with (or holds) a number is rejected with its reason, never read as its number."""
+    got = parse_one(PROFICIENCY, answer)
+    assert got["status"] == INVALID and got["rating"] is pd.NA
+    assert got["reason"].startswith("not a rating on the Proficiency (1–4) scale")
+
+
+def test_numbers_in_free_text_are_listed_in_the_import_report():
+    """Each such cell is in the report's rejected list with its row, column and the reason."""
+    from framework.definitions import get_framework
+    from framework.importer import read_survey
+
+    data = b"Name,Data Management\nAnn,2 tier architecture\nBo,3 months\nCy,3 - Proficient\nDi,5 stars\n"
+    rep = read_survey(data, "f.csv", get_framework(), scale="1-4").report
+    rejected = [(r["row"], r["column"], r["value"]) for r in rep.rejected_records() if r["column"] != "(whole row)"]
+    assert rejected == [(2, "Data Management", "2 tier architecture"), (3, "Data Management", "3 months"),
+                        (5, "Data Management", "5 stars")]
+    assert all(r["reason"].startswith("not a rating on the Proficiency (1–4) scale")
+               for r in rep.rejected_records() if r["column"] != "(whole row)")
+    assert rep.cells_rated == 1  # Cy's "3 - Proficient"

@@ -26,10 +26,20 @@ import numpy as np
 import pandas as pd
 
 from framework.definitions import Framework
-from framework.importer.columns import AREA, IDENTITY, UNMAPPED, AreaMatcher, ColumnMatch, map_columns
+from framework.importer.columns import (
+    AREA,
+    IDENTITY,
+    UNMAPPED,
+    AreaMatcher,
+    ColumnMatch,
+    _content,
+    _tokens,
+    map_columns,
+)
 from framework.importer.errors import SurveyFileError
+from framework.importer.limits import UPLOAD, Limits
 from framework.importer.sources import pick_format
-from framework.importer.table import RawTable, read_table
+from framework.importer.table import RawTable, blank_rows, read_table
 from framework.mapping import MappingProfile, find_profile
 from framework.scales import (
     BLANK,
@@ -72,6 +82,7 @@ class ImportReport:
     warnings: list[str] = field(default_factory=list)
     missing_areas: list[str] = field(default_factory=list)
     profile: str = ""  # the mapping profile applied, if any
+    unusable: str = ""  # one sentence when nothing usable was read (no respondent with a rating), else ""
 
     @property
     def reconciles(self) -> bool:
@@ -104,23 +115,25 @@ def read_survey(
     targets: TargetSet | None = None,
     overrides: dict[str, str] | None = None,
     profiles: list[MappingProfile] | None = None,
+    limits: Limits = UPLOAD,
 ) -> ImportResult:
     """Read a survey export. Raises :class:`SurveyFileError` (one plain sentence) for unusable input.
 
     ``overrides`` (column -> area id, identity field, or "" for not used) take precedence over the
     automatic matching; without them, a saved mapping profile that fits the file's headers is used.
+    ``limits`` are the entry point's (the app's upload limits unless the command line says otherwise).
     """
-    raw = read_table(data, filename)
+    raw = read_table(data, filename, limits)
     fmt = pick_format(raw)
     prepared = fmt.prepare(raw)
     frame = prepared.frame
     warnings = list(prepared.warnings)
 
-    blank_mask = frame.apply(lambda s: s.str.strip().eq("")).astype(bool).all(axis=1) if frame.shape[1] else pd.Series(True, frame.index)
-    blank_rows = [int(r) for r in frame.index[blank_mask]]
+    blank_mask = blank_rows(frame)
+    blank = [int(r) for r in frame.index[blank_mask]]
     frame = frame.loc[~blank_mask]
-    if blank_rows:
-        warnings.append(f"{len(blank_rows)} empty row(s) skipped: {_row_list(blank_rows)}.")
+    if blank:
+        warnings.append(f"{len(blank)} empty row(s) skipped: {_row_list(blank)}.")
     if frame.empty and not prepared.dropped:
         raise SurveyFileError(
             f"{filename} has a header row but no responses below it. Export the survey again once people have answered."
@@ -132,7 +145,8 @@ def read_survey(
         if found:
             overrides, profile = dict(found.mapping), found.name
             warnings.append(f"The saved mapping profile {found.name!r} was applied to the columns.")
-    mapping = map_columns(list(frame.columns), framework, hints=prepared.hints, overrides=overrides)
+    mapping = map_columns(list(frame.columns), framework, hints=prepared.hints, overrides=overrides,
+                          statements=prepared.statements)
     area_cols = {m.column: m.target for m in mapping if m.kind == AREA}
     ident = {m.target: m.column for m in mapping if m.kind == IDENTITY}
 
@@ -145,11 +159,7 @@ def read_survey(
         layout = "long"
         cells, people, pre_rejected = _long_cells(frame, ident, framework)
     else:
-        names = ", ".join(a.name for a in framework.areas[:3])
-        raise SurveyFileError(
-            f"{filename} has no column for any skill area of the {framework.name}. Name one column per skill area "
-            f"(for example {names}), or use the long layout with 'Skill area' and 'Rating' columns."
-        )
+        raise SurveyFileError(no_area_sentence(filename, mapping, framework), mapping=mapping, filename=filename)
 
     if scale == "auto":
         counts = (cells["raw"].value_counts() if layout == "long"
@@ -173,13 +183,22 @@ def read_survey(
     rejected = rejected.drop(columns="_whole").reset_index(drop=True)
     rejected_rows = set(rejected.loc[rejected["column"].eq(ROW), "row"].tolist())
 
-    present = set(tidy["area_id"].unique().tolist())
+    # an area is missing when nothing in the file names it, not when its answers were all unreadable
+    present = set(area_cols.values()) if layout == "wide" else set(cells["area_id"].unique().tolist())
     missing_areas = [a.name for a in framework.areas if a.id not in present]
     if missing_areas:
         warnings.append(
             "No column for " + ", ".join(missing_areas) + "; "
             + ("it shows" if len(missing_areas) == 1 else "they show") + " as no data."
         )
+    if layout == "wide":
+        warnings += _columns_without_ratings(mapping, tidy, cell_rejects, framework, sc)
+    proposals = [m for m in mapping if m.kind == UNMAPPED and m.proposed in framework.area_ids]
+    if proposals:
+        maybe = "; ".join(f"{_short(m.column)} (column {m.letter}) may be {framework.area(m.proposed).name}"
+                          for m in proposals[:5]) + ("; …" if len(proposals) > 5 else "")
+        warnings.append(f"{len(proposals)} column(s) may hold a skill area, but the match is not sure enough to use "
+                        f"without asking: {maybe}. Choose them in the mapping editor if they do.")
     unmapped = [m.column for m in mapping if m.kind == UNMAPPED and m.method != "survey metadata"]
     if unmapped:
         warnings.append(f"{len(unmapped)} column(s) not used: " + ", ".join(repr(c) for c in unmapped[:12])
@@ -188,14 +207,14 @@ def read_survey(
     report = ImportReport(
         filename=filename,
         file_kind=raw.kind_text,
-        source_format=prepared.source,
+        source_format=prepared.source_format,
         layout=layout,
         scale_id=sc.id,
         scale_reason=choice.reason,
         rows_read=len(frame) + len(prepared.dropped),
         rows_used=used,
         rows_rejected=len(rejected_rows),
-        blank_rows=len(blank_rows),
+        blank_rows=len(blank),
         respondents=int(tidy.loc[tidy["status"].eq(RATED), "respondent"].nunique()),
         cells_rated=int(status_counts.get(RATED, 0)),
         cells_not_applicable=int(status_counts.get(NOT_APPLICABLE, 0)),
@@ -207,10 +226,108 @@ def read_survey(
         missing_areas=missing_areas,
         profile=profile,
     )
+    report.unusable = _nothing_usable(report, sc, framework)
+    if report.unusable:
+        report.warnings.append(report.unusable)
     return ImportResult(tidy, report, sc, framework)
 
 
+def require_usable(result: ImportResult) -> ImportResult:
+    """The result, or SurveyFileError (one sentence) when nothing usable was read: the command line
+    treats a file without a single respondent's rating like any unusable input (exit status 2)."""
+    if result.report.unusable:
+        raise SurveyFileError(result.report.unusable)
+    return result
+
+
 # ------------------------------------------------------------------------------------------
+# what a refusal says it found
+
+_GENERIC = {"management", "systems", "information", "technology", "development", "professional"}
+
+
+def closest_columns(mapping: list[ColumnMatch], framework: Framework, most: int = 2) -> list[ColumnMatch]:
+    """The columns nearest to a skill area when none is one: proposals first, then headers most of whose
+    words are distinctive words of an area's names ('Data', 'Leadership plan')."""
+    proposals = sorted((m for m in mapping if m.kind == UNMAPPED and m.proposed in framework.area_ids),
+                       key=lambda m: -m.confidence)
+    if len(proposals) >= most:
+        return proposals[:most]
+    vocabulary = AreaMatcher(framework).vocabulary - _GENERIC
+    scored = []
+    for i, m in enumerate(mapping):
+        if m.kind != UNMAPPED or m.proposed or m.method == "survey metadata":
+            continue
+        words = set(_content(_tokens(m.column)))
+        shared = words & vocabulary
+        if shared and len(shared) / len(words) >= 0.5:
+            scored.append((-len(shared) / len(words), i, m))
+    return proposals + [m for _, _, m in sorted(scored)[: most - len(proposals)]]
+
+
+def no_area_sentence(filename: str, mapping: list[ColumnMatch], framework: Framework) -> str:
+    """The refusal of a file none of whose columns is a skill area, saying what it has."""
+    n = len(mapping)
+    has = f"{filename} has {n:,} column{'s' if n != 1 else ''}"
+    closest = closest_columns(mapping, framework)
+    if closest:
+        named = " and ".join(f"{_short(m.column)} (column {m.letter})" for m in closest)
+        return (f"{has}, none of them a skill area of the {framework.name}; the closest "
+                f"{'were' if len(closest) > 1 else 'was'} {named}. Map them on the Upload page or rename the columns.")
+    shown = ", ".join(_short(m.column, 40) for m in mapping[:3]) + (", …" if n > 3 else "")
+    return (f"{has} ({shown}), none of them a skill area of the {framework.name} and none close to one; name a "
+            f"column after each skill area (such as {framework.areas[0].name!r}), use the long layout with 'Skill "
+            "area' and 'Rating' columns, or map the columns on the Upload page.")
+
+
+def _columns_without_ratings(mapping, tidy, cell_rejects, framework, sc: Scale) -> list[str]:
+    """A warning for each skill-area column that was found but holds no rating on the scale."""
+    rated = tidy.loc[tidy["status"].eq(RATED), "column"].value_counts()  # on the categorical: no string copies
+    bad = cell_rejects.groupby("column")["value"].agg(list) if len(cell_rejects) else pd.Series(dtype=object)
+    out = []
+    for m in mapping:
+        if m.kind != AREA or rated.get(m.column, 0):
+            continue
+        where = f"The column {_short(m.column)} (column {m.letter}) was read as {framework.area(m.target).name}, but"
+        values = bad.get(m.column, [])
+        if len(values):
+            examples = ", ".join(repr(v) for v in list(dict.fromkeys(values))[:3])
+            out.append(f"{where} none of its answers is a rating on the {sc.name} scale ({len(values)} listed as "
+                       f"rejected, such as {examples}).")
+        else:
+            out.append(f"{where} it holds no rating: every answer is blank or N/A.")
+    return out
+
+
+def _nothing_usable(report: ImportReport, sc: Scale, framework: Framework) -> str:
+    """One sentence when no respondent gave a rating (the commands exit 2 with it), else ""."""
+    if report.respondents:
+        return ""
+    name, rows = report.filename, report.rows_read
+    reasons = report.rejected.loc[report.rejected["column"].eq(ROW), "reason"].astype(str)
+    dropped = reasons[reasons.str.contains("not a real response|unfinished", regex=True)]
+    if rows and len(dropped) == rows:
+        kinds = sorted({r.split(",")[0].split(" (")[0] for r in dropped})
+        return (f"{name} has {rows:,} row{'s' if rows != 1 else ''} of answers, all left out as "
+                f"{' or '.join(kinds)}s; nothing usable was read.")
+    areas = [m for m in report.mapping if m.kind == AREA]
+    cols = ", ".join(f"{_short(m.column, 40)} (column {m.letter})" for m in areas[:3]) + (", …" if len(areas) > 3 else "")
+    where = f"the skill-area column{'s' if len(areas) != 1 else ''} {cols}" if areas else "the 'Rating' column"
+    cells = report.rejected.loc[report.rejected["column"].ne(ROW), "value"].astype(str)
+    if len(cells):
+        examples = ", ".join(repr(v) for v in list(dict.fromkeys(cells))[:3])
+        return (f"{name} has {rows:,} row{'s' if rows != 1 else ''} but not one rating on the {sc.name} scale: "
+                f"{where} {'hold' if len(areas) > 1 else 'holds'} answers such as {examples}; nothing usable was read.")
+    return (f"{name} has {rows:,} row{'s' if rows != 1 else ''} but not one rating: every answer in {where} is blank "
+            "or N/A; nothing usable was read.")
+
+
+def _short(text: str, most: int = 60) -> str:
+    """A header quoted for a sentence, shortened."""
+    text = " ".join(str(text).split())
+    return repr(text if len(text) <= most else text[: most - 1] + "…")
+
+
 def _row_list(rows: list[int], most: int = 10) -> str:
     text = ", ".join(str(r) for r in rows[:most])
     return ("row " if len(rows) == 1 else "rows ") + text + (f" and {len(rows) - most} more" if len(rows) > most else "")
@@ -394,9 +511,13 @@ def _long(cells, people, pre_rejected, sc: Scale, framework: Framework, targets:
     )
     present = set(tidy["area_id"].unique().tolist())
     areas = [a for a in framework.area_ids if a in present]
+    persons.index = persons.index.astype("string")  # one key type for the grid, the merge and the join
     grid = pd.MultiIndex.from_product([persons.index, areas], names=["respondent", "area_id"]).to_frame(index=False)
+    grid["respondent"] = grid["respondent"].astype("string")
+    tidy = tidy.assign(respondent=tidy["respondent"].astype("string"))
     tidy = grid.merge(tidy.drop(columns=["name", "email", "role", "group"]), on=["respondent", "area_id"], how="left")
-    tidy = tidy.join(persons.drop(columns="row"), on="respondent")
+    for col in ("name", "email", "role", "group"):  # (a join of two empty Arrow columns fails in pandas)
+        tidy[col] = tidy["respondent"].map(persons[col]) if len(persons) else pd.Series([], dtype="string")
     tidy["row"] = tidy["row"].fillna(tidy["respondent"].map(persons["row"])).astype("int64")
     tidy["status"] = pd.Categorical(tidy["status"].astype("object").fillna(BLANK), categories=STATUSES)
     tidy["column"] = tidy["column"].fillna("")
@@ -416,4 +537,4 @@ def _first_filled(s: pd.Series) -> str:
     return filled.iloc[0] if len(filled) else ""
 
 
-__all__ = ["ImportReport", "ImportResult", "RawTable", "SurveyFileError", "read_survey"]
+__all__ = ["ImportReport", "ImportResult", "RawTable", "SurveyFileError", "read_survey", "require_usable"]

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
+from framework.importer.shape import column_letter
 from framework.importer.table import RawTable
 
 
@@ -22,6 +23,13 @@ class Prepared:
     hints: dict[str, str] = field(default_factory=dict)  # column -> identity field
     dropped: list[tuple[int, str]] = field(default_factory=list)  # (row, reason) left out by the format
     warnings: list[str] = field(default_factory=list)
+    generation: str = ""  # which of the tool's export layouts this is ("2016 export: …")
+    statements: dict[str, str] = field(default_factory=dict)  # column -> its grid statement, where the format knows it
+
+    @property
+    def source_format(self) -> str:
+        """The tool and, where it has several, the generation of its export: "Qualtrics (legacy export: …)"."""
+        return f"{self.source} ({self.generation})" if self.generation else self.source
 
 
 class SourceFormat:
@@ -33,15 +41,6 @@ class SourceFormat:
 
     def prepare(self, raw: RawTable) -> Prepared:
         return single_header(raw, self.name)
-
-
-def column_letter(i: int) -> str:
-    s = ""
-    i += 1
-    while i:
-        i, r = divmod(i - 1, 26)
-        s = chr(65 + r) + s
-    return s
 
 
 def unique_headers(values: list[str]) -> list[str]:

@@ -5,9 +5,10 @@ question texts; a grid question is one column per row, ``Question title [Row lab
 the choice labels (``3 - Proficient``) or numbers; comments are quoted and may hold commas,
 doubled quotes and line breaks.
 
-The Sheets download writes timestamps as the sheet shows them (``11/9/2026 16:31:07``). The Forms
-download writes them with the form's time zone (``2026/11/09 4:31:07 PM GMT-5``, or ``... EST``);
-those are rewritten here as UTC (``2026-11-09 21:31:07``) so that the core can order them.
+The Sheets download writes timestamps as the sheet shows them (``11/9/2026 16:31:07``; a sheet
+downloaded as .xlsx holds real date-times). The Forms download writes them with the form's time zone
+(``2026/11/09 4:31:07 PM GMT-5``, or ``... EST``); those are rewritten here as UTC
+(``2026-11-09 21:31:07``) so that the core can order them. The detection says which download it saw.
 """
 
 import re
@@ -41,8 +42,11 @@ class GoogleForms(SourceFormat):
     def prepare(self, raw) -> Prepared:
         prepared = single_header(raw, self.name)
         prepared.hints = known_columns(prepared.frame.columns, _KNOWN)
+        prepared.generation = "response sheet downloaded from Google Sheets" + (" as .xlsx" if raw.kind == "xlsx" else "")
         for col, field in prepared.hints.items():
             if field == "timestamp":
+                if _zoned(prepared.frame[col]):
+                    prepared.generation = "responses downloaded from Google Forms"
                 prepared.frame[col] = forms_timestamps(prepared.frame[col])
         return prepared
 
@@ -53,10 +57,9 @@ def forms_timestamps(text: pd.Series) -> pd.Series:
     The zone is the last word (a file has one or two: GMT-5, GMT-4), so it is worked out once per
     distinct zone; only a sample is matched against the pattern, to leave Sheets-style files alone.
     """
-    s = text.astype("string").str.strip().fillna("")
-    sample = s[s.ne("")].head(50)
-    if not sample.str.match(_FORMS_STAMP).any():
+    if not _zoned(text):
         return text
+    s = text.astype("string").str.strip().fillna("")
     head, _, last = (s.str.rpartition(" ")[i] for i in range(3))
     codes, zones = pd.factorize(last)
     offsets = np.array([_zone_minutes(z) for z in zones] + [0.0])
@@ -65,6 +68,12 @@ def forms_timestamps(text: pd.Series) -> pd.Series:
     local = pd.to_datetime(local_text, format="%Y/%m/%d %I:%M:%S %p", errors="coerce")
     utc = local - pd.to_timedelta(np.nan_to_num(offsets[codes]), unit="min")
     return utc.dt.strftime("%Y-%m-%d %H:%M:%S").where(local.notna(), text)
+
+
+def _zoned(text: pd.Series) -> bool:
+    """Whether a sample of the time stamps is written the Forms-download way (with a time zone)."""
+    s = text.astype("string").str.strip().fillna("")
+    return bool(s[s.ne("")].head(50).str.match(_FORMS_STAMP).any())
 
 
 def _zone_minutes(zone: str) -> float:

@@ -34,6 +34,7 @@ class MicrosoftForms(SourceFormat):
     def prepare(self, raw) -> Prepared:
         prepared = single_header(raw, self.name)
         prepared.hints = known_columns(prepared.frame.columns, _KNOWN)
+        prepared.generation = "responses workbook" if raw.kind == "xlsx" else "responses workbook saved as CSV"
         return prepared
 
 
