@@ -18,8 +18,8 @@ from framework.access import (
 )
 from framework.aggregate import FLOOR_MIN_GROUP_SIZE
 from framework.privacy import DIMENSIONS
-from pages._auth import gate
-from pages._shared import (
+from ui.auth import gate
+from ui.shared import (
     K_FRAMEWORK,
     K_MIN_GROUP,
     K_NAMED,

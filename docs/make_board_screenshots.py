@@ -29,6 +29,8 @@ def app_shots(url: str, out: Path) -> list[Path]:
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=chromium, args=ARGS)
         page = browser.new_page(viewport={"width": 1400, "height": 900})
+        page.goto(url)
+        page.wait_for_timeout(3000)
         page.goto(url.rstrip("/") + "/board")
         wait_idle(page)
         expect(page.get_by_role("heading", name="Board report")).to_be_visible(timeout=60_000)

@@ -5,9 +5,9 @@ import streamlit as st
 from framework import state
 from framework.access import MANAGE_ACCESS, ROLE_NAMES, ROLES, VIEW_AUDIT
 from framework.store import StoreError
-from pages._auth import config, require
-from pages._shared import md
-from pages._store import get_store
+from ui.auth import config, require
+from ui.shared import md
+from ui.store import get_store
 
 viewer = require(MANAGE_ACCESS)
 store = get_store()

@@ -14,8 +14,8 @@ from framework.access import VIEW_BOARD
 from framework.board import REPORT_TITLE
 from framework.images import INSTALL_HINT
 from framework.narrative import md_escape
-from pages._auth import require
-from pages._board_edge import (
+from ui.auth import require
+from ui.board_edge import (
     K_ACCENT,
     K_LOGO,
     K_PRESENT,
@@ -37,7 +37,7 @@ from pages._board_edge import (
     store_accent,
     store_meta,
 )
-from pages._shared import page_dataset
+from ui.shared import page_dataset
 
 require(VIEW_BOARD)  # checked on the server at every run
 

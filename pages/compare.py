@@ -6,8 +6,8 @@ import streamlit as st
 from framework.access import VIEW_TEAM
 from framework.figures import compare_bars, compare_radar
 from framework.gaps import person_matrix
-from pages._auth import require
-from pages._shared import page_dataset, show_notes
+from ui.auth import require
+from ui.shared import page_dataset, show_notes
 
 require(VIEW_TEAM)  # checked on the server at every run
 

@@ -6,8 +6,8 @@ from framework.access import VIEW_TEAM
 from framework.aggregate import group_summary
 from framework.figures import MAX_HEATMAP_ROWS, heatmap_figure
 from framework.gaps import group_matrix, person_matrix, screenful
-from pages._auth import require
-from pages._shared import page_dataset, show_notes
+from ui.auth import require
+from ui.shared import page_dataset, show_notes
 
 require(VIEW_TEAM)  # checked on the server at every run
 

@@ -8,9 +8,9 @@ from framework.access import VIEW_OWN
 from framework.definitions import get_framework
 from framework.scales import RATED, get_scale
 from framework.store import StoreError
-from pages._auth import require
-from pages._shared import md, targets
-from pages._store import get_store
+from ui.auth import require
+from ui.shared import md, targets
+from ui.store import get_store
 
 viewer = require(VIEW_OWN)
 st.title("My ratings")

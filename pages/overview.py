@@ -5,8 +5,8 @@ import streamlit as st
 from framework.access import VIEW_TEAM
 from framework.aggregate import headline
 from framework.figures import area_table, gap_figure, radar_figure
-from pages._auth import require
-from pages._shared import K_WEIGHTED, page_dataset, show_notes
+from ui.auth import require
+from ui.shared import K_WEIGHTED, page_dataset, show_notes
 
 require(VIEW_TEAM)  # checked on the server at every run
 

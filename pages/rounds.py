@@ -12,9 +12,9 @@ from framework.access import DELETE_DATA, MANAGE_ROUNDS
 from framework.exports import to_csv_bytes
 from framework.store import LABEL_MAX, StoreError, round_export, source_digest
 from framework.trends import round_table
-from pages._auth import require
-from pages._shared import K_SOURCE, K_UPLOAD, SOURCE_UPLOAD, current_dataset
-from pages._store import TRENDS_PAGE, UPLOAD_PAGE, flash, get_store, page_link, show_flash
+from ui.auth import require
+from ui.shared import K_SOURCE, K_UPLOAD, SOURCE_UPLOAD, current_dataset
+from ui.store import TRENDS_PAGE, UPLOAD_PAGE, flash, get_store, page_link, show_flash
 
 K_LABEL, K_DATE, K_SELECTED, K_RENAME = "round-label", "round-date", "rounds-selected", "rounds-rename"
 K_CONFIRM, K_WIPE = "rounds-confirm-delete", "rounds-wipe-text"

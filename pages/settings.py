@@ -10,9 +10,9 @@ from framework.aggregate import FLOOR_MIN_GROUP_SIZE
 from framework.definitions import DefinitionError
 from framework.store import StoreError
 from framework.targets import targets_from_table, targets_table
-from pages._auth import require
-from pages._shared import CUSTOM, K_FRAMEWORK, current_dataset, district_k, md, targets
-from pages._store import get_store
+from ui.auth import require
+from ui.shared import CUSTOM, K_FRAMEWORK, current_dataset, district_k, md, targets
+from ui.store import get_store
 
 viewer = require(EDIT_TARGETS)
 store = get_store()

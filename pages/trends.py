@@ -10,9 +10,9 @@ from framework.scales import builtin_scales
 from framework.store import StoreError
 from framework.trend_figures import change_table, compare_radar_figure, trend_figure
 from framework.trends import SMALL_N, change_summary, trend_summary
-from pages._auth import require
-from pages._shared import current_dataset
-from pages._store import ROUNDS_PAGE, get_store, page_link
+from ui.auth import require
+from ui.shared import current_dataset
+from ui.store import ROUNDS_PAGE, get_store, page_link
 
 require(VIEW_TEAM)  # checked on the server at every run
 

@@ -24,8 +24,8 @@ from framework.scales import builtin_scales
 from framework.store import StoreError
 from framework.targets import default_targets
 from framework.template import question_wording, template_csv, template_xlsx
-from pages._auth import require
-from pages._shared import (
+from ui.auth import require
+from ui.shared import (
     K_FRAMEWORK,
     K_SOURCE,
     K_UPLOAD,
@@ -36,7 +36,7 @@ from pages._shared import (
     resolve_framework,
     upload_results,
 )
-from pages._store import get_store
+from ui.store import get_store
 
 viewer = require(UPLOAD)
 

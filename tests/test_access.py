@@ -2,7 +2,7 @@
 
 Unit tests of framework/access.py and framework/state.py (on SQLite and PostgreSQL), the serve command's
 refusal, and AppTests of every role through dashboard.py. AppTest cannot sign in, so these tests replace
-``pages._auth.identity`` (the one place st.user is read); the browser tests in test_signin_e2e.py sign in
+``ui.auth.identity`` (the one place st.user is read); the browser tests in test_signin_e2e.py sign in
 for real against an OpenID Connect provider.
 """
 
@@ -153,7 +153,7 @@ def test_older_files_are_brought_in_once(store, tmp_path):
 # ---- every role through the app ------------------------------------------------------------------------------
 def as_person(app, monkeypatch, email: str | None, name: str = "", secrets: dict = SECRETS):
     """An AppTest of the app in signed-in mode, with ``email`` signed in (None: nobody)."""
-    import pages._auth as auth
+    import ui.auth as auth
 
     monkeypatch.setattr(auth, "identity", lambda cfg: (email or "", name, email is not None))
     for key, value in secrets.items():
@@ -239,7 +239,7 @@ def test_a_leader_sees_the_anonymous_pages_of_the_saved_round_and_nothing_named(
 
 def test_a_page_checks_the_role_itself_even_if_reached(monkeypatch, district):
     """Defence in depth: a page run for a leader refuses on its own, whatever the navigation offered."""
-    import pages._auth as auth
+    import ui.auth as auth
     from framework.access import MANAGE_ROUNDS
 
     leader = Viewer(SIGNED_IN, "sup@district.org", role=LEADER, signed_in=True)

@@ -44,3 +44,13 @@ def test_usage_statistics_are_off_and_upload_size_is_stated():
     cfg = tomllib.loads((ROOT / ".streamlit" / "config.toml").read_text())
     assert cfg["browser"]["gatherUsageStats"] is False
     assert isinstance(cfg["server"]["maxUploadSize"], int)
+
+
+def test_pages_holds_only_page_scripts_and_each_checks_the_viewer():
+    """Streamlit scans pages/ for scripts: the glue lives in ui/, and every page script asks ui.auth
+    who is asking before it shows anything (a page reached without dashboard.py shows only a link)."""
+    scripts = sorted(p.name for p in (ROOT / "pages").glob("*.py"))
+    assert not [s for s in scripts if s.startswith("_")], scripts
+    for name in scripts:
+        text = (ROOT / "pages" / name).read_text("utf-8")
+        assert "require(" in text, f"pages/{name} does not check the viewer"

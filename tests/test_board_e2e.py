@@ -33,6 +33,8 @@ def wait_idle(page, timeout: int = 60_000) -> None:
 
 
 def open_board(page, url: str) -> None:
+    page.goto(url)  # the start page first: a new server's very first request may use Streamlit's older routing
+    wait_idle(page)
     page.goto(url.rstrip("/") + "/board")
     wait_idle(page)
     page.get_by_role("button", name="PDF report").wait_for(timeout=60_000)

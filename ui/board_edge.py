@@ -4,9 +4,6 @@ Everything computed here comes from ``framework`` (board, narrative, images, rep
 report_pptx). Exports are made on click by deferred download callables, which run outside the
 script; they use only plain Python (no Streamlit calls) and a small per-process store so that a
 second click on the same export is instant.
-
-Not named ``_board.py``: Streamlit scans ``pages/`` and would infer the URL path ``board`` for it
-too, which clashes with ``board.py``.
 """
 
 from __future__ import annotations
@@ -25,7 +22,7 @@ from framework.publication import Publication
 from framework.report_pdf import build_pdf
 from framework.report_pptx import build_pptx
 from framework.sample import SAMPLE_PATH
-from pages._shared import K_SOURCE, K_UPLOAD, SOURCE_UPLOAD, Dataset, framework_digest, sample_bytes, targets_key
+from ui.shared import K_SOURCE, K_UPLOAD, SOURCE_UPLOAD, Dataset, framework_digest, sample_bytes, targets_key
 
 K_META = "board_meta"  # {"for": dataset key, "district", "round", "date"}: survives presentation mode
 K_PRESENT, K_SLIDE = "board_present", "board_slide"

@@ -34,7 +34,7 @@ from framework.sample import SAMPLE_PATH
 from framework.scales import Scale, default_scale, get_scale
 from framework.store import Round, StoreError
 from framework.targets import TargetSet, default_targets
-from pages._store import get_store
+from ui.store import get_store
 
 SOURCE_SAMPLE, SOURCE_UPLOAD, SOURCE_ROUND = "sample", "upload", "round:"
 K_SOURCE, K_FRAMEWORK, K_MIN_GROUP, K_UPLOAD, K_SCALE = "source", "framework_id", "min_group_size", "upload", "scale"
@@ -377,7 +377,7 @@ def current_filters() -> Filters:
 
 def current_dataset() -> Dataset:
     """The data the pages show: the chosen saved round, the session's upload, or the sample district."""
-    from pages._auth import viewer as current_viewer
+    from ui.auth import viewer as current_viewer
 
     v = current_viewer()
     fw = resolve_framework(st.session_state.get(K_FRAMEWORK, DEFAULT_FRAMEWORK_ID))

@@ -66,7 +66,7 @@ def current_viewer(cfg: AuthConfig | None = None) -> Viewer:
     email, name, signed_in = identity(cfg)
     if not signed_in:
         return Viewer(cfg.mode)
-    from pages._store import get_store
+    from ui.store import get_store
 
     stored = None
     if email.strip().lower() not in cfg.admins:
@@ -80,9 +80,14 @@ def current_viewer(cfg: AuthConfig | None = None) -> Viewer:
 
 
 def viewer() -> Viewer:
-    """This run's viewer (set by dashboard.py before the page runs)."""
+    """This run's viewer, which dashboard.py sets before it runs a page. A page run without it was not
+    reached through dashboard.py (Streamlit's older pages/ routing, which can serve the very first request
+    of a new server): it shows nothing but a link to the start page, where the checks run."""
     found = st.session_state.get(K_VIEWER)
-    return found if isinstance(found, Viewer) else current_viewer()
+    if isinstance(found, Viewer):
+        return found
+    st.markdown("Open the dashboard from [its start page](/).")
+    st.stop()
 
 
 def require(action: str) -> Viewer:
