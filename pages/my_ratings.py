@@ -77,4 +77,4 @@ for _, r in rows.iterrows():
         "Reached": ("yes" if rating >= target else f"{target - rating} level{'s' if target - rating > 1 else ''} "
                     "to go") if rated and target is not None else "",
     })
-st.dataframe(pd.DataFrame(out), hide_index=True, key="my-ratings")
+st.table(pd.DataFrame(out).set_index("Skill area"))  # plain HTML: read the same by every screen reader
