@@ -128,7 +128,7 @@ if viewer.can(VIEW_TEAM):
 
         data = current_dataset()
         if data.problem:
-            st.error(data.problem)
+            st.error(md(data.problem))
         st.markdown("### Filters")
         offered = data.filter_options() if not data.problem else {by: [] for by in DIMENSIONS}
         for by, label in DIMENSIONS.items():

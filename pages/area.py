@@ -6,7 +6,7 @@ from framework.access import VIEW_TEAM
 from framework.figures import distribution_figure
 from framework.gaps import person_matrix
 from ui.auth import require
-from ui.shared import page_dataset, show_notes
+from ui.shared import md, page_dataset, show_notes
 
 require(VIEW_TEAM)  # checked on the server at every run
 
@@ -20,10 +20,10 @@ if st.session_state.get("area_choice") not in names:
 area_id = st.selectbox("Skill area", list(names), format_func=names.get, key="area_choice")
 area = fw.area(area_id)
 
-st.title(area.name)
-st.markdown(f"**{fw.category(area.category).name}** · {area.description}")
-st.caption(f"{data.label} · {fw.title} · {data.mode_text()}"
-           + (f" · filter: {data.filters.describe()}" if data.filtered else ""))
+st.title(md(area.name))
+st.markdown(f"**{md(fw.category(area.category).name)}** · {md(area.description)}")
+st.caption(f"{md(data.label)} · {md(fw.title)} · {data.mode_text()}"
+           + (f" · filter: {md(data.filters.describe())}" if data.filtered else ""))
 
 team = data.areas().loc[area_id]
 c1, c2, c3, c4 = st.columns(4)
@@ -68,4 +68,4 @@ if data.named:
     col = m.values[area_id]
     people = [lbl for lbl, v, t in zip(m.labels, col, m.targets[area_id]) if v == v and v >= t]
     st.markdown(f"**People at or above their role target here ({len(people)}):** "
-                + (", ".join(people) if people else "nobody"))
+                + (md(", ".join(people)) if people else "nobody"))

@@ -118,7 +118,7 @@ def presentation(report) -> None:
         when = " · ".join(p for p in (meta.round.strip(), meta.date.strip()) if p)
         if when:
             slide.markdown(md_escape(when))
-        slide.caption(f"{report.framework.title} · anonymous: figures resting on fewer than "
+        slide.caption(f"{md_escape(report.framework.title)} · anonymous: figures resting on fewer than "
                       f"{report.min_group_size} people are hidden")
         metrics(report, slide)
         return
@@ -158,7 +158,7 @@ def page(data, report) -> None:
     view.header(md_escape(meta.district_or_default), anchor=False)
     when = " · ".join(p for p in (meta.round.strip(), meta.date.strip()) if p)
     view.markdown(f"**{md_escape(REPORT_TITLE)}**" + (f" · {md_escape(when)}" if when else ""))
-    view.caption(f"{report.framework.title} · scale {report.scale.name} · {report.respondents} respondents · "
+    view.caption(f"{md_escape(report.framework.title)} · scale {report.scale.name} · {report.respondents} respondents · "
                  f"anonymous: figures resting on fewer than {report.min_group_size} people are hidden")
     metrics(report, view)
     if report.suppressed:

@@ -7,7 +7,7 @@ from framework.access import VIEW_TEAM
 from framework.figures import compare_bars, compare_radar
 from framework.gaps import person_matrix
 from ui.auth import require
-from ui.shared import page_dataset, show_notes
+from ui.shared import md, page_dataset, show_notes
 
 require(VIEW_TEAM)  # checked on the server at every run
 
@@ -17,8 +17,8 @@ fw, scale, k = data.framework, data.scale, data.k
 areas = data.areas()
 
 st.title("Compare")
-st.caption(f"{data.label} · {fw.title} · {data.mode_text()}"
-           + (f" · filter: {data.filters.describe()}" if data.filtered else ""))
+st.caption(f"{md(data.label)} · {md(fw.title)} · {data.mode_text()}"
+           + (f" · filter: {md(data.filters.describe())}" if data.filtered else ""))
 
 dims = {"role": "Roles", "group": "Schools and departments"} | ({"person": "People"} if data.named else {})
 by = st.segmented_control("Compare", list(dims), default="role", key="compare_by", format_func=dims.get) or "role"

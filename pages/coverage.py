@@ -6,7 +6,7 @@ from framework.access import VIEW_TEAM
 from framework.figures import coverage_figure, coverage_order
 from framework.gaps import person_matrix
 from ui.auth import require
-from ui.shared import page_dataset, show_notes
+from ui.shared import md, page_dataset, show_notes
 
 require(VIEW_TEAM)  # checked on the server at every run
 
@@ -17,8 +17,8 @@ areas = data.areas()
 n = data.respondents
 
 st.title("Coverage")
-st.caption(f"{data.label} · {fw.title} · {data.mode_text()}"
-           + (f" · filter: {data.filters.describe()}" if data.filtered else ""))
+st.caption(f"{md(data.label)} · {md(fw.title)} · {data.mode_text()}"
+           + (f" · filter: {md(data.filters.describe())}" if data.filtered else ""))
 st.markdown("How many people rate themselves at or above each area's target: the team's bench. "
             "An area with one person at target is a **single point of failure**: if they leave, nobody covers it.")
 
@@ -26,9 +26,9 @@ ordered = coverage_order(areas)
 nobody = ordered[ordered["at_target_n"].eq(0)]
 single = ordered[ordered["at_target_n"].eq(1)]
 if len(nobody):
-    st.error("**Nobody at target:** " + ", ".join(nobody["area"]))
+    st.error("**Nobody at target:** " + md(", ".join(nobody["area"])))
 if len(single):
-    st.warning("**One person only:** " + ", ".join(single["area"]))
+    st.warning("**One person only:** " + md(", ".join(single["area"])))
 
 st.plotly_chart(coverage_figure(areas, n), key="coverage-chart", config={"displaylogo": False})
 st.caption(data.caption(n, "Sorted: nobody at target first, then one person, then by bench depth."))
@@ -53,5 +53,5 @@ hidden = areas[areas["suppressed"]]
 st.dataframe(table, hide_index=True, key="coverage-table",
              column_config={"Share": st.column_config.ProgressColumn(format="%d%%", min_value=0, max_value=100)})
 if len(hidden):
-    st.caption(f"Hidden (fewer than {data.min_group_size} ratings): " + ", ".join(hidden["area"]))
+    st.caption(f"Hidden (fewer than {data.min_group_size} ratings): " + md(", ".join(hidden["area"])))
 show_notes(data, "What the anonymous view withholds, and why")

@@ -7,7 +7,7 @@ from framework.aggregate import group_summary
 from framework.figures import MAX_HEATMAP_ROWS, heatmap_figure
 from framework.gaps import group_matrix, person_matrix, screenful
 from ui.auth import require
-from ui.shared import page_dataset, show_notes
+from ui.shared import md, page_dataset, show_notes
 
 require(VIEW_TEAM)  # checked on the server at every run
 
@@ -16,8 +16,8 @@ data = page_dataset()
 fw, scale = data.framework, data.scale
 
 st.title("Team gaps")
-st.caption(f"{data.label} · {fw.title} · {data.mode_text()}"
-           + (f" · filter: {data.filters.describe()}" if data.filtered else ""))
+st.caption(f"{md(data.label)} · {md(fw.title)} · {data.mode_text()}"
+           + (f" · filter: {md(data.filters.describe())}" if data.filtered else ""))
 
 c1, c2, c3 = st.columns([1.2, 1, 1.4])
 show = c1.segmented_control("Cells show", ["rating", "gap"], default="rating", key="gaps_show",

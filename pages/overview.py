@@ -6,7 +6,7 @@ from framework.access import VIEW_TEAM
 from framework.aggregate import headline
 from framework.figures import area_table, gap_figure, radar_figure
 from ui.auth import require
-from ui.shared import K_WEIGHTED, page_dataset, show_notes
+from ui.shared import K_WEIGHTED, md, page_dataset, show_notes
 
 require(VIEW_TEAM)  # checked on the server at every run
 
@@ -18,8 +18,8 @@ weighted = bool(st.session_state.get(K_WEIGHTED)) and fw.has_weights
 h = headline(areas, n, weighted=weighted)
 
 st.title("Technology team overview")
-st.caption(f"{data.label} · {fw.title} · scale {scale.name} · {data.mode_text()}"
-           + (f" · filter: {data.filters.describe()}" if data.filtered else ""))
+st.caption(f"{md(data.label)} · {md(fw.title)} · scale {scale.name} · {data.mode_text()}"
+           + (f" · filter: {md(data.filters.describe())}" if data.filtered else ""))
 
 if data.k and n < data.k:
     st.warning(
@@ -50,14 +50,14 @@ c4.metric(
 
 if h["weighted"]:
     st.caption("Weighted overall score: each area's mean counts by its weight in the framework "
-               "(CETL exam weights: " + ", ".join(f"{a.label} {a.weight:g}" for a in fw.areas) + ").")
+               "(CETL exam weights: " + md(", ".join(f"{a.label} {a.weight:g}" for a in fw.areas)) + ").")
 
 risky = areas[areas["spof"].fillna(False).astype(bool)]
 nobody = areas[areas["nobody_at_target"].fillna(False).astype(bool)]
 if len(nobody):
-    st.error("Nobody on the team rates at target in: " + ", ".join(nobody["area"]) + ".")
+    st.error("Nobody on the team rates at target in: " + md(", ".join(nobody["area"])) + ".")
 if len(risky):
-    st.warning("Only one person rates at target in: " + ", ".join(risky["area"]) + ". If they leave, no one covers it.")
+    st.warning("Only one person rates at target in: " + md(", ".join(risky["area"])) + ". If they leave, no one covers it.")
 
 left, right = st.columns([1.15, 1])
 with left:

@@ -13,7 +13,7 @@ from framework.exports import to_csv_bytes
 from framework.store import LABEL_MAX, StoreError, round_export, source_digest
 from framework.trends import round_table
 from ui.auth import require
-from ui.shared import K_SOURCE, K_UPLOAD, SOURCE_UPLOAD, current_dataset
+from ui.shared import K_SOURCE, K_UPLOAD, SOURCE_UPLOAD, current_dataset, md
 from ui.store import TRENDS_PAGE, UPLOAD_PAGE, flash, get_store, page_link, show_flash
 
 K_LABEL, K_DATE, K_SELECTED, K_RENAME = "round-label", "round-date", "rounds-selected", "rounds-rename"
@@ -132,7 +132,7 @@ try:
         what = (f"{data.label}: {n} respondents, {data.framework.title}, scale {data.scale.name}"
                 + (" (rescaled)" if data.data.rescaled else ""))
         if stored is not None:
-            st.info(f"{what}. This upload is stored already as round {stored.id} {stored.label!r} "
+            st.info(f"{what}. This upload is stored already as round {stored.id} {md(repr(stored.label))} "
                     f"({stored.survey_date.isoformat()}).")
         else:
             st.markdown(what + ".")
@@ -194,7 +194,7 @@ try:
                  f"{data.min_group_size} people are hidden). Switch on the named view to export every rating.",
         )
     if st.session_state.get(K_CONFIRM) == chosen.id:
-        st.warning(f"Delete round {chosen.id} {chosen.label!r} and its {chosen.ratings} ratings? This cannot be undone.")
+        st.warning(f"Delete round {chosen.id} {md(repr(chosen.label))} and its {chosen.ratings} ratings? This cannot be undone.")
         y, n_, _ = st.columns([1, 1, 3])
         y.button("Yes, delete it", key="rounds-delete-confirm", type="primary", on_click=_delete,
                  args=(chosen.id, chosen.label))
@@ -211,4 +211,4 @@ try:
         st.button("Delete all stored data", key="rounds-delete-all", type="primary", on_click=_delete_all,
                   disabled=typed.strip() != WIPE_WORD)
 except StoreError as exc:
-    st.error(str(exc))
+    st.error(md(str(exc)))

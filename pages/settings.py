@@ -74,7 +74,7 @@ if c1.button("Save targets", type="primary"):
     try:
         state.save_targets(store, viewer.actor, targets_from_table(current, back))
     except (DefinitionError, StoreError) as exc:
-        st.error(f"Not saved: {exc}.")
+        st.error(md(f"Not saved: {exc}."))
     else:
         st.session_state["settings_flash"] = ("success", "Saved; every gap figure now uses these targets.")
         st.rerun()

@@ -11,7 +11,7 @@ from framework.store import StoreError
 from framework.trend_figures import change_table, compare_radar_figure, trend_figure
 from framework.trends import SMALL_N, change_summary, trend_summary
 from ui.auth import require
-from ui.shared import current_dataset
+from ui.shared import current_dataset, md
 from ui.store import ROUNDS_PAGE, get_store, page_link
 
 require(VIEW_TEAM)  # checked on the server at every run
@@ -33,7 +33,7 @@ privacy = (f"Anonymous view: a point resting on fewer than {data.min_group_size}
 try:
     rounds = store.list_rounds()
 except StoreError as exc:
-    st.error(str(exc))
+    st.error(md(str(exc)))
     st.stop()
 if not rounds:
     st.info("No survey rounds are stored yet. Upload a survey export, then save it as a round (say, "
@@ -66,19 +66,19 @@ if len({r.scale_id for r in chosen_rounds}) > 1:
 try:
     trend = trend_summary(store, fw, targets=targets, min_group_size=k, rescale_to=rescale, round_ids=chosen)
 except ScaleMismatchError as exc:
-    st.error(str(exc))
+    st.error(md(str(exc)))
     st.stop()
 except StoreError as exc:
-    st.error(str(exc))
+    st.error(md(str(exc)))
     st.stop()
 
 latest = chosen_rounds[-1]
-st.caption(f"{len(chosen_rounds)} {'round' if len(chosen_rounds) == 1 else 'rounds'} · {fw.title} · "
+st.caption(f"{len(chosen_rounds)} {'round' if len(chosen_rounds) == 1 else 'rounds'} · {md(fw.title)} · "
            f"scale {trend.attrs['scale']} · {privacy}")
 for note in trend.attrs["notes"]:
-    st.info(note)
+    st.info(md(note))
 if data.filters.active:
-    st.info(f"The sidebar filter ({data.filters.describe()}) applies to the current data set only: trends show each "
+    st.info(f"The sidebar filter ({md(data.filters.describe())}) applies to the current data set only: trends show each "
             "round's whole team.")
 
 c1, c2, c3 = st.columns(3)
@@ -108,7 +108,7 @@ else:
     radar_col, words_col = st.columns([1.2, 1])
     with radar_col:
         st.plotly_chart(compare_radar_figure(pair), key="trend-radar", config={"displaylogo": False})
-        st.caption(f"Solid: {by_id[current].title}; dashed: {by_id[previous].title}; dotted: the target. "
+        st.caption(f"Solid: {md(by_id[current].title)}; dashed: {md(by_id[previous].title)}; dotted: the target. "
                    "An area with no point is hidden or has no ratings in that round.")
     with words_col:
         st.markdown("**What changed**")

@@ -152,7 +152,7 @@ if upload:
     try:
         combined = upload_results(upload, resolve_framework(fw_id))
     except SurveyFileError as exc:
-        st.error(f"{exc} The dashboard keeps showing the sample district.")
+        st.error(md(f"{exc} The dashboard keeps showing the sample district."))
         combined = None
         refused = next((k for k, f in enumerate(upload["files"]) if f["name"] == exc.filename), None)
         if exc.mapping and refused is not None:  # no column was a skill area: let the user say which are
@@ -173,7 +173,7 @@ if upload:
                 st.form_submit_button("Apply these columns", on_click=_apply_refused_mapping,
                                       args=(refused, exc.mapping, fw_id))
     except ScaleMismatchError as exc:
-        st.error(str(exc))
+        st.error(md(str(exc)))
         combined = None
         st.session_state["rescale_choice"] = upload.get("rescale_to") or "none"
         st.selectbox("Rescale every file to", ["none", *builtin_scales()], key="rescale_choice",
@@ -191,7 +191,7 @@ if upload:
                    f"{'this file' if len(combined.results) == 1 else 'these files'} "
                    "(switch back to the sample district in the sidebar).")
         for note in combined.notes:
-            st.info(note)
+            st.info(md(note))
 
         for i, result in enumerate(combined.results):
             rep = result.report
@@ -210,7 +210,7 @@ if upload:
                     f"{rep.cells_not_applicable} N/A, {rep.cells_blank} blank, {rep.cells_invalid} unreadable."
                 )
                 for w in rep.warnings:
-                    st.warning(w)
+                    st.warning(md(w))
 
                 st.markdown("**Rejected rows and cells**")
                 if rep.rejected.empty:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 
 import pytest
 
@@ -189,3 +190,54 @@ def test_custom_framework_file_changes_the_whole_app(app):
     app.file_uploader(key="framework_file").set_value(("bad.toml", b"id = 'x'\n[[areas]]\n", "text/plain")).run()
     assert not app.exception
     assert app.error and "bad.toml" in app.error[0].value
+
+
+def test_two_frameworks_with_one_id_and_title_never_share_cached_figures(tmp_path):
+    """Caches are keyed by a definition's content: two custom frameworks with the same id and title but
+    different areas, chosen in two sessions of one server, each show their own areas (the attack: one
+    session's definition showed up in another's)."""
+    from streamlit.testing.v1 import AppTest
+
+    second = ISTE.replace('name = "Visionary Planner"', 'name = "Visionary Planner Two"')
+    survey = ("Name,Equity and Citizenship Advocate,Visionary Planner,Visionary Planner Two,Empowering Leader,"
+              "Systems Designer,Connected Learner\n" + "".join(f"P{i},3,2,4,3,2,4\n" for i in range(6))).encode()
+    seen = []
+    for definition, name in ((ISTE, "one.toml"), (second, "two.toml")):
+        at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=60)
+        go(at.run(), "pages/settings.py")
+        at.file_uploader(key="framework_file").set_value((name, definition.encode(), "text/plain")).run()
+        assert not at.exception
+        go(at, "pages/upload.py")
+        at.file_uploader(key="uploader").set_value(("iste.csv", survey, "text/csv")).run()
+        go(at, "pages/overview.py")
+        seen.append(list(at.dataframe[0].value["Skill area"]))
+    assert "Visionary Planner" in seen[0] and "Visionary Planner Two" not in seen[0]
+    assert "Visionary Planner Two" in seen[1] and "Visionary Planner" not in seen[1]
+
+
+HOSTILE = {"name": "![](http://evil.example/x.png)", "role": ":red[Help Desk]", "school": "<a href=\"http://evil.example/\">South</a>"}
+
+
+def test_names_roles_and_schools_are_shown_as_text_never_as_markdown(app):
+    """A name holding a Markdown image, a role holding a colour directive and a school holding a link reach
+    every page (named view, so names are shown) only as text: no element's Markdown source carries them
+    unescaped."""
+    rows = ["Name,Email,Role,School,Leadership and Vision,Strategic Planning"]
+    for i in range(12):
+        name = HOSTILE["name"] if i == 0 else f"Person {i} [x](http://evil.example/{i})"
+        rows.append(f'"{name}",p{i}@x.org,"{HOSTILE["role"]}","{HOSTILE["school"]}",{1 + i % 4},{1 + (i + 1) % 4}')
+    go(app.run(), "pages/upload.py")
+    app.file_uploader(key="uploader").set_value(("hostile.csv", ("\n".join(rows) + "\n").encode(), "text/csv")).run()
+    assert not app.exception
+    app.session_state["named_view"] = True
+    for page in ("pages/overview.py", "pages/gaps.py", "pages/area.py", "pages/coverage.py", "pages/compare.py",
+                 "pages/upload.py", "pages/rounds.py"):
+        go(app, page)
+        sources = []
+        for kind in ("title", "header", "subheader", "markdown", "caption", "info", "warning", "error", "success"):
+            sources += [str(e.value) for e in getattr(app, kind)]
+        text = "\n".join(sources)
+        if page == "pages/area.py":  # the people at target, by name: the text is there, as text
+            assert "evil.example" in text and r"\[Help Desk\]" in text
+        for pattern in (r"!\[", r"(?<!\\)\]\(", r":red\[", r"(?<!\\)<a href"):  # ... but never unescaped
+            assert not re.search(pattern, text), (page, pattern)

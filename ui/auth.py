@@ -29,6 +29,7 @@ from framework.access import (
     refuse_to_serve,
     resolve_role,
 )
+from framework.narrative import md_escape
 from framework.store import StoreError
 
 K_VIEWER = "_viewer"
@@ -127,8 +128,8 @@ def gate() -> Viewer:
             st.button("Sign in", type="primary", on_click=st.login, icon=":material/login:")
         st.stop()
     if v.role is None:
-        st.write(f"You are signed in as {v.email}, but this dashboard has not been opened to you: ask {cfg.contact} "
-                 "for access.")
+        st.markdown(md_escape(f"You are signed in as {v.email}, but this dashboard has not been opened to you: ask "
+                       f"{cfg.contact} for access."))
         if cfg.mode != PROXY:
             st.button("Sign out", on_click=st.logout)
         st.stop()

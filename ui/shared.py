@@ -338,7 +338,7 @@ class Dataset:
 
     def caption(self, n: int, extra: str = "") -> str:
         who = f"{n} {'respondent' if n == 1 else 'respondents'}"
-        scope = "" if not self.filtered else f" ({self.filters.describe()})"
+        scope = "" if not self.filtered else f" ({md(self.filters.describe())})"
         privacy = ("Named view: individual ratings are visible." if self.named else
                    f"Anonymous view: results resting on fewer than {self.min_group_size} people are hidden.")
         return f"Based on {who}{scope}. {privacy} {extra}".strip()
@@ -426,6 +426,6 @@ def page_dataset() -> Dataset:
     """current_dataset() for the team pages: a data set that does not fit stops the page with the reason."""
     data = current_dataset()
     if data.problem:
-        st.error(data.problem)
+        st.error(md(data.problem))
         st.stop()
     return data

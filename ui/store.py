@@ -52,7 +52,9 @@ def get_store(quiet: bool = False) -> Store | None:
         return _open(store_url())
     except StoreError as exc:
         if not quiet:
-            st.error(f"{exc} Saved rounds, targets and access settings are unavailable until it can.")
+            from framework.narrative import md_escape
+
+            st.error(md_escape(f"{exc} Saved rounds, targets and access settings are unavailable until it can."))
         return None
 
 
