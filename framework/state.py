@@ -218,6 +218,11 @@ def frameworks(store: Store) -> dict[str, Framework]:
     return out
 
 
+def framework_sources(store: Store) -> dict[str, str]:
+    """Custom frameworks' definitions as loaded (TOML), by content digest."""
+    return dict(_read(store, sa.select(frameworks_table.c.digest, frameworks_table.c.source)))
+
+
 def add_framework(store: Store, actor: str, source: str, filename: str) -> tuple[str, Framework]:
     """Validate and store a custom framework definition; returns its digest (the same file twice is one)."""
     fw = parse_framework(source, filename)

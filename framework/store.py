@@ -60,7 +60,7 @@ ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_SQLITE_PATH = ROOT / "data" / "dashboard.sqlite"
 ENV_VAR = "DATABASE_URL"
 SCHEMA_VERSION_TABLE = "schema_version"
-SCHEMA_HEAD = "0002"  # the newest migration in framework/migrations/versions (a test checks)
+SCHEMA_HEAD = "0003"  # the newest migration in framework/migrations/versions (a test checks)
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 LABEL_MAX = 120
 _MIGRATION_LOCK = 0x6B31_2D63_746F  # pg_advisory_xact_lock key: "k1-cto", any constant shared by all processes
@@ -152,6 +152,82 @@ profiles_table = sa.Table(
     sa.Column("data", sa.Text, nullable=False),  # the profile as JSON
     sa.Column("updated_by", sa.String(254), nullable=False),
     sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
+)
+
+# Survey rounds run inside the dashboard (0003): a round's life cycle, who is invited, each person's
+# answers (saved at every change), submissions, supervisors' ratings and chosen focus areas.
+# framework/campaigns.py reads and writes them.
+campaigns_table = sa.Table(
+    "campaigns", metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("label", sa.String(LABEL_MAX), nullable=False),
+    sa.Column("framework_id", sa.String(64), nullable=False),
+    sa.Column("framework_source", sa.Text, nullable=False),  # a custom framework's TOML ("" built in)
+    sa.Column("scale_id", sa.String(32), nullable=False),
+    sa.Column("opens_on", sa.Date, nullable=True),
+    sa.Column("closes_on", sa.Date, nullable=True),
+    sa.Column("status", sa.String(16), nullable=False),
+    sa.Column("supervisor_ratings", sa.Boolean, nullable=False),
+    sa.Column("anonymous_source", sa.String(16), nullable=False),  # which ratings anonymous views use
+    sa.Column("created_by", sa.String(254), nullable=False),
+    sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("round_id", sa.Integer, sa.ForeignKey("rounds.id", ondelete="SET NULL"), nullable=True),
+    sa.UniqueConstraint("label"),
+    sa.CheckConstraint("status IN ('draft', 'open', 'closed')", name="status"),
+    sa.CheckConstraint("anonymous_source IN ('self', 'supervisor')", name="source"),
+    sqlite_autoincrement=True,
+)
+
+invitations_table = sa.Table(
+    "invitations", metadata,
+    sa.Column("campaign_id", sa.Integer, sa.ForeignKey("campaigns.id", ondelete="CASCADE"), nullable=False),
+    sa.Column("email", sa.String(254), nullable=False),  # lower case
+    sa.Column("name", sa.Text, nullable=False),
+    sa.Column("role", sa.Text, nullable=False),
+    sa.Column("group_name", sa.Text, nullable=False),
+    sa.Column("supervisor", sa.String(254), nullable=False),  # lower case; "" none
+    sa.PrimaryKeyConstraint("campaign_id", "email"),
+)
+
+answers_table = sa.Table(
+    "answers", metadata,
+    sa.Column("campaign_id", sa.Integer, nullable=False),
+    sa.Column("email", sa.String(254), nullable=False),  # whose skills (lower case)
+    sa.Column("rater", sa.String(16), nullable=False),  # 'self' or 'supervisor'
+    sa.Column("area_id", sa.String(64), nullable=False),
+    sa.Column("rating", sa.SmallInteger, nullable=True),
+    sa.Column("status", sa.String(16), nullable=False),
+    sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
+    sa.PrimaryKeyConstraint("campaign_id", "email", "rater", "area_id"),
+    sa.ForeignKeyConstraint(["campaign_id", "email"], ["invitations.campaign_id", "invitations.email"],
+                            ondelete="CASCADE"),
+    sa.CheckConstraint("rater IN ('self', 'supervisor')", name="rater"),
+    sa.CheckConstraint("status IN ('rated', 'not applicable')", name="status"),
+    sa.CheckConstraint("(rating IS NOT NULL) = (status = 'rated')", name="rating_iff_rated"),
+)
+
+responses_table = sa.Table(
+    "responses", metadata,
+    sa.Column("campaign_id", sa.Integer, nullable=False),
+    sa.Column("email", sa.String(254), nullable=False),
+    sa.Column("rater", sa.String(16), nullable=False),
+    sa.Column("note", sa.Text, nullable=False),  # private: the person and admins only
+    sa.Column("submitted_at", sa.DateTime(timezone=True), nullable=True),  # None: started, not submitted
+    sa.Column("rated_by", sa.String(254), nullable=False),  # who answered (the person, or their supervisor)
+    sa.PrimaryKeyConstraint("campaign_id", "email", "rater"),
+    sa.ForeignKeyConstraint(["campaign_id", "email"], ["invitations.campaign_id", "invitations.email"],
+                            ondelete="CASCADE"),
+    sa.CheckConstraint("rater IN ('self', 'supervisor')", name="rater"),
+)
+
+focus_table = sa.Table(
+    "focus", metadata,
+    sa.Column("email", sa.String(254), nullable=False),
+    sa.Column("round_label", sa.String(LABEL_MAX), nullable=False),  # the round the plan was made from
+    sa.Column("areas", sa.Text, nullable=False),  # JSON list of up to three area ids
+    sa.Column("note", sa.Text, nullable=False),
+    sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
+    sa.PrimaryKeyConstraint("email", "round_label"),
 )
 
 frameworks_table = sa.Table(
@@ -644,16 +720,19 @@ class Store:
         return int(removed)
 
     def delete_all(self) -> tuple[int, int]:
-        """Delete every round and rating. Returns (rounds, ratings) removed."""
+        """Delete every round and rating, and every round run in the dashboard with its invitations,
+        answers, notes and chosen focus areas. Returns (rounds, ratings) removed."""
+        personal = (answers_table, responses_table, invitations_table, campaigns_table, focus_table)
         try:
             with self._write.begin() as conn:
                 n_rounds = conn.execute(sa.select(sa.func.count()).select_from(rounds_table)).scalar_one()
                 n_ratings = conn.execute(sa.select(sa.func.count()).select_from(ratings_table)).scalar_one()
                 if self.backend == "postgresql":
-                    conn.execute(sa.text("TRUNCATE TABLE ratings, rounds"))
+                    conn.execute(sa.text("TRUNCATE TABLE ratings, rounds, answers, responses, invitations, "
+                                         "campaigns, focus"))
                 else:
-                    conn.execute(sa.delete(ratings_table))
-                    conn.execute(sa.delete(rounds_table))
+                    for table in (*personal, ratings_table, rounds_table):
+                        conn.execute(sa.delete(table))
         except DBAPIError as exc:
             raise self._unreachable(exc) from None
         self._scrub(vacuum=True)

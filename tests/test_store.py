@@ -53,10 +53,10 @@ SPRING = date(2026, 4, 15)
 def test_a_fresh_database_gets_the_schema_and_its_version(db_url):
     """Opening an empty database creates rounds, ratings and schema_version at the newest revision."""
     with Store(db_url) as store:
-        assert store.schema_revision() == store.head_revision() == SCHEMA_HEAD == "0002"
+        assert store.schema_revision() == store.head_revision() == SCHEMA_HEAD == "0003"
         tables = set(sa.inspect(store.engine).get_table_names())
-    assert {"rounds", "ratings", "access", "audit_log", "settings", "mapping_profiles", "frameworks",
-            SCHEMA_VERSION_TABLE} <= tables
+    assert {"rounds", "ratings", "access", "audit_log", "settings", "mapping_profiles", "frameworks", "campaigns",
+            "invitations", "answers", "responses", "focus", SCHEMA_VERSION_TABLE} <= tables
 
 
 def test_a_release_0001_database_is_migrated_with_its_rounds(db_url):
@@ -77,7 +77,7 @@ def test_a_release_0001_database_is_migrated_with_its_rounds(db_url):
                                  "status) VALUES (1, 'p0001', 'leadership-vision', 'Ann', '', '', 3, 'rated')"))
         assert old.schema_revision() == "0001"
     with Store(db_url) as store:
-        assert store.schema_revision() == "0002"
+        assert store.schema_revision() == "0003"
         assert [r.label for r in store.list_rounds()] == ["Old"]
         tidy = store.load_ratings(1)
         assert tidy["email"].astype(str).tolist() == [""] and int(tidy["rating"].iloc[0]) == 3
@@ -95,7 +95,7 @@ def test_reopening_keeps_the_data_and_does_not_migrate_again(db_url):
     with Store(db_url) as store:
         save(store, SAMPLE.read_bytes(), "Fall 2025", FALL, name=SAMPLE.name)
     with Store(db_url) as again:
-        assert again.schema_revision() == "0002"
+        assert again.schema_revision() == "0003"
         assert [r.label for r in again.list_rounds()] == ["Fall 2025"]
         assert count(again, f"SELECT count(*) FROM {SCHEMA_VERSION_TABLE}") == 1
 
@@ -307,7 +307,7 @@ def test_delete_all_empties_the_store_and_ids_are_not_reused(store):
     assert store.list_rounds() == []
     again = save(store, team(6, 1), "Fall 2025", FALL).round
     assert again.id > last.id  # a script holding an old id cannot hit a new round
-    assert store.schema_revision() == "0002"
+    assert store.schema_revision() == "0003"
 
 
 def test_sqlite_deletes_leave_no_trace_in_the_file(tmp_path):
@@ -360,7 +360,7 @@ def test_the_same_file_saved_by_two_processes_at_once_is_stored_once(db_url):
 
 def test_processes_opening_a_fresh_database_at_once_create_it_once(db_url):
     revisions = run_in_processes(open_in_process, [(db_url,)] * 4)
-    assert revisions == ["0002"] * 4
+    assert revisions == ["0003"] * 4
     with Store(db_url) as store:
         assert count(store, f"SELECT count(*) FROM {SCHEMA_VERSION_TABLE}") == 1
 
@@ -451,7 +451,7 @@ def test_constraints_have_the_declared_names(store):
         found = {insp.get_pk_constraint(table.name)["name"]}
         found |= {c["name"] for c in insp.get_unique_constraints(table.name)}
         found |= {c["name"] for c in insp.get_check_constraints(table.name)}
-        if store.backend == "sqlite" and table.name in ("rounds", "audit_log"):
+        if store.backend == "sqlite" and table.name in ("rounds", "audit_log", "campaigns"):
             found.discard(None)  # SQLite writes INTEGER PRIMARY KEY AUTOINCREMENT inline, without a name
             declared.discard(f"pk_{table.name}")
         assert found == declared, table.name
@@ -484,7 +484,8 @@ def test_districts_sharing_a_postgresql_database_keep_apart_by_schema(tmp_path):
                 "SELECT table_schema || '.' || table_name FROM information_schema.tables "
                 "WHERE table_schema IN ('district_a', 'district_b', 'public') ORDER BY 1")).scalars().all()
         assert tables == [f"{s}.{t}" for s in ("district_a", "district_b")
-                          for t in ("access", "audit_log", "frameworks", "mapping_profiles", "ratings", "rounds",
+                          for t in ("access", "answers", "audit_log", "campaigns", "focus", "frameworks",
+                                    "invitations", "mapping_profiles", "ratings", "responses", "rounds",
                                     "schema_version", "settings")]
         for store in (a, b):
             store.close()

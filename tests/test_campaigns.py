@@ -1,0 +1,186 @@
+"""Survey rounds run in the dashboard: invitation lists, the life cycle, one response per person,
+replacing an answer, submitting, closing into a saved round, response rates below k, supervisors, focus.
+On SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from framework import campaigns
+from framework.campaigns import CLOSED, DRAFT, OPEN, SELF, SUPERVISOR
+from framework.definitions import get_framework
+from framework.store import StoreError
+from framework.targets import default_targets
+from tests.store_support import db_url_fixture, store_fixture  # noqa: F401 (fixtures)
+
+FW = get_framework()
+ADMIN = "cto@district.org"
+
+
+def team_list(n: int = 8, role: str = "Help Desk Technician", school: str = "North", supervisor: str = "") -> str:
+    lines = ["email,name,role,school,supervisor"]
+    lines += [f"p{i}@district.org,Person {i},{role},{school},{supervisor}" for i in range(n)]
+    return "\n".join(lines)
+
+
+def a_round(store, text: str | None = None, **kw) -> campaigns.Campaign:
+    invitees, problems = campaigns.parse_invitations(text or team_list())
+    assert problems == []
+    return campaigns.create(store, ADMIN, kw.pop("label", "Spring 2027"), FW, "1-4", invitees, **kw)
+
+
+def answer_all(store, cid: int, email: str, level=3, skip: str | None = None) -> None:
+    for area in FW.area_ids:
+        if area != skip:
+            campaigns.answer(store, cid, email, area, "N/A" if area == "business-management" else level)
+
+
+def test_invitation_lists_account_for_every_line():
+    text = ("Email,Name,Job role,Department,Supervisor\n"
+            "Ann@District.org,Ann,Help Desk,North,boss@district.org\n"
+            "not-an-email,Bob,Help Desk,North,\n"
+            "ann@district.org,Ann again,Help Desk,North,\n"
+            "cy@district.org,Cy,Coach,South,nobody\n"
+            "\n"
+            "di@district.org\n")
+    people, problems = campaigns.parse_invitations(text)
+    assert people["email"].tolist() == ["ann@district.org", "cy@district.org", "di@district.org"]
+    assert people.set_index("email").loc["ann@district.org", "supervisor"] == "boss@district.org"
+    assert people.set_index("email").loc["cy@district.org", "supervisor"] == ""
+    assert [p.split(":")[0] for p in problems] == ["Line 3", "Line 4", "Line 5"]
+    assert len(people) + 2 == 5  # five non-empty lines after the header: three used, two not (one reported twice)
+    plain, none = campaigns.parse_invitations("a@x.org\nb@x.org\n")
+    assert plain["email"].tolist() == ["a@x.org", "b@x.org"] and none == []
+
+
+def test_the_life_cycle_from_draft_to_a_saved_round(store):
+    c = a_round(store, opens_on=date(2027, 3, 1), closes_on=date(2027, 3, 31))
+    assert c.status == DRAFT and len(campaigns.invitations(store, c.id)) == 8
+    with pytest.raises(StoreError, match="only while it is open"):
+        campaigns.answer(store, c.id, "p0@district.org", "leadership-vision", 3)
+    c = campaigns.open_round(store, ADMIN, c.id)
+    assert c.status == OPEN and [x.id for x in campaigns.invited_to(store, "P0@district.org")] == [c.id]
+    for i in range(6):
+        answer_all(store, c.id, f"p{i}@district.org", level=1 + i % 4)
+        campaigns.submit(store, c.id, f"p{i}@district.org")
+    answer_all(store, c.id, "p6@district.org", level=4)  # answered, never submitted: not counted
+    saved = campaigns.close_round(store, ADMIN, c.id, targets=default_targets())
+    assert campaigns.get(store, c.id).status == CLOSED and campaigns.get(store, c.id).round_id == saved.id
+    assert saved.label == "Spring 2027" and saved.respondents == 6 and saved.survey_date == date(2027, 3, 31)
+    tidy = store.load_ratings(saved.id)
+    lv = tidy[tidy["area_id"].astype(str).eq("leadership-vision")]
+    assert sorted(lv["rating"].astype(int).tolist()) == [1, 1, 2, 2, 3, 4]
+    bm = tidy[tidy["area_id"].astype(str).eq("business-management")]
+    assert bm["rating"].isna().all() and set(bm["status"].astype(str)) == {"not applicable"}
+    assert "p6@district.org" not in set(tidy["email"].astype(str))
+    with pytest.raises(StoreError, match="only an open round"):
+        campaigns.close_round(store, ADMIN, c.id)
+    with pytest.raises(StoreError, match="only while it is open"):
+        campaigns.answer(store, c.id, "p0@district.org", "leadership-vision", 2)
+
+
+def test_one_response_per_person_replaced_by_answering_again(store):
+    c = campaigns.open_round(store, ADMIN, a_round(store).id)
+    email = "p1@district.org"
+    campaigns.answer(store, c.id, email, "leadership-vision", 2)
+    campaigns.answer(store, c.id, email, "leadership-vision", 4)  # the same area again: replaced
+    assert campaigns.response(store, c.id, email)["answers"] == {"leadership-vision": 4}
+    with pytest.raises(StoreError, match="Answer every skill area first"):
+        campaigns.submit(store, c.id, email)
+    answer_all(store, c.id, email, level=3)
+    campaigns.set_note(store, c.id, email, "I want to learn budgeting.")
+    campaigns.submit(store, c.id, email)
+    assert campaigns.response(store, c.id, email)["submitted_at"] is not None
+    campaigns.answer(store, c.id, email, "strategic-planning", 1)  # a change takes the submission back
+    resp = campaigns.response(store, c.id, email)
+    assert resp["submitted_at"] is None and resp["answers"]["strategic-planning"] == 1
+    assert resp["note"] == "I want to learn budgeting."
+    campaigns.answer(store, c.id, email, "strategic-planning", None)  # and an answer can be cleared
+    assert "strategic-planning" not in campaigns.response(store, c.id, email)["answers"]
+    with pytest.raises(StoreError, match="not a level"):
+        campaigns.answer(store, c.id, email, "strategic-planning", 7)
+    with pytest.raises(StoreError, match="not invited"):
+        campaigns.answer(store, c.id, "stranger@district.org", "strategic-planning", 3)
+    with pytest.raises(StoreError, match="Only the person themself"):
+        campaigns.answer(store, c.id, email, "strategic-planning", 3, by="p2@district.org")
+
+
+def test_the_framework_is_fixed_once_the_first_answer_is_in(store):
+    c = a_round(store)
+    c = campaigns.set_framework(store, ADMIN, c.id, get_framework("cosn-2009"), "1-5")
+    assert (c.framework_id, c.scale_id) == ("cosn-2009", "1-5")
+    c = campaigns.open_round(store, ADMIN, c.id)
+    campaigns.answer(store, c.id, "p0@district.org", "stakeholder-focus", 5)
+    with pytest.raises(StoreError, match="fixed"):
+        campaigns.set_framework(store, ADMIN, c.id, FW, "1-4")
+
+
+def test_notes_never_reach_a_saved_round(store):
+    c = campaigns.open_round(store, ADMIN, a_round(store).id)
+    for i in range(5):
+        answer_all(store, c.id, f"p{i}@district.org")
+        campaigns.set_note(store, c.id, f"p{i}@district.org", f"SECRET NOTE {i}")
+        campaigns.submit(store, c.id, f"p{i}@district.org")
+    saved = campaigns.close_round(store, ADMIN, c.id)
+    from framework.store import round_export
+
+    dump = round_export(store, saved.id).to_csv() + str(store.import_report(saved.id))
+    assert "SECRET NOTE" not in dump
+    assert campaigns.response(store, c.id, "p0@district.org")["note"] == "SECRET NOTE 0"  # kept for the person
+
+
+def test_response_rates_are_counts_and_only_for_groups_of_at_least_k(store):
+    text = team_list(6, "Help Desk Technician", "North") + "\n" + "\n".join(
+        f"c{i}@district.org,Coach {i},Instructional Technology Coach,South," for i in range(3))
+    c = campaigns.open_round(store, ADMIN, a_round(store, text).id)
+    for email in ("p0@district.org", "p1@district.org", "c0@district.org"):
+        answer_all(store, c.id, email)
+        campaigns.submit(store, c.id, email)
+    rate = campaigns.response_rate(store, c.id, k=5)
+    assert (rate["invited"], rate["submitted"]) == (9, 3)
+    roles = rate["by"]["role"]
+    assert roles["role"].tolist() == ["Help Desk Technician"]  # coaches (3 invited) are not shown on their own
+    assert roles[["invited", "submitted"]].values.tolist() == [[6, 2]]
+    assert rate["by"]["role_hidden"] == 1
+    assert set(rate["by"]["school"]["school"]) == {"North"}
+
+
+def test_supervisors_rate_their_own_reports_only_when_the_round_asks_them(store):
+    text = team_list(5, supervisor="boss@district.org")
+    c = campaigns.open_round(store, ADMIN, a_round(store, text, supervisor_ratings=True,
+                                                   anonymous_source=SUPERVISOR).id)
+    assert [p["email"] for _, p in campaigns.supervisees(store, "boss@district.org")][:2] == [
+        "p0@district.org", "p1@district.org"]
+    campaigns.answer(store, c.id, "p0@district.org", "leadership-vision", 2, rater=SUPERVISOR, by="boss@district.org")
+    with pytest.raises(StoreError, match="supervisor"):
+        campaigns.answer(store, c.id, "p0@district.org", "leadership-vision", 2, rater=SUPERVISOR,
+                         by="p1@district.org")
+    assert campaigns.response(store, c.id, "p0@district.org", SUPERVISOR)["answers"] == {"leadership-vision": 2}
+    assert campaigns.response(store, c.id, "p0@district.org", SELF)["answers"] == {}
+    plain = campaigns.open_round(store, ADMIN, a_round(store, team_list(5, supervisor="boss@district.org"),
+                                                       label="No supervisors").id)
+    with pytest.raises(StoreError, match="supervisor"):
+        campaigns.answer(store, plain.id, "p0@district.org", "leadership-vision", 2, rater=SUPERVISOR,
+                         by="boss@district.org")
+    with pytest.raises(StoreError, match="supervisors' ratings only"):
+        a_round(store, label="Bad", anonymous_source=SUPERVISOR)
+
+
+def test_focus_areas_are_kept_for_the_next_round(store):
+    campaigns.save_focus(store, "P0@district.org", "Spring 2027", ["data-management", "business-management"],
+                         "A course this summer")
+    got = campaigns.focus_of(store, "p0@district.org")
+    assert got["areas"] == ["data-management", "business-management"] and got["round"] == "Spring 2027"
+    with pytest.raises(StoreError, match="at most three"):
+        campaigns.save_focus(store, "p0@district.org", "Spring 2027", ["a", "b", "c", "d"], "")
+    campaigns.save_focus(store, "p1@district.org", "Spring 2027", ["data-management"], "")
+    team = campaigns.team_focus(store, "Spring 2027")
+    assert team.groupby("area_id").size().to_dict() == {"business-management": 1, "data-management": 2}
+
+
+def test_a_round_name_must_be_new(store):
+    a_round(store)
+    with pytest.raises(StoreError, match="exists already"):
+        a_round(store)
