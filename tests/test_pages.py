@@ -9,6 +9,7 @@ import json
 
 import pytest
 
+from framework.safe_text import md_text
 from tests.conftest import ROOT, SAMPLE
 from tests.test_privacy import synthetic_district
 
@@ -188,4 +189,4 @@ def test_custom_framework_file_changes_the_whole_app(app):
     go(app, "pages/settings.py")
     app.file_uploader(key="framework_file").set_value(("bad.toml", b"id = 'x'\n[[areas]]\n", "text/plain")).run()
     assert not app.exception
-    assert app.error and "bad.toml" in app.error[0].value
+    assert app.error and md_text("bad.toml") in app.error[0].value  # the message is shown as text
