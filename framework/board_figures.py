@@ -3,7 +3,7 @@
 Frames in (anonymous :func:`framework.aggregate.area_summary` frames), plotly figures out, no
 streamlit. Same conventions as :mod:`framework.figures`: Okabe–Ito colours, every value also
 printed as text, hidden areas named as hidden rather than left out silently, and the number of
-people in every subtitle.
+people in every subtitle, and text from the data only through :func:`framework.safe_text.chart_text`.
 """
 
 from __future__ import annotations
@@ -13,6 +13,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from framework.figures import ABOVE_COLOUR, BELOW_COLOUR, FONT, OKABE_ITO, people_text
+from framework.safe_text import chart_text
 from framework.scales import Scale
 
 BELOW_FILL = "#DDDDDD"
@@ -28,9 +29,9 @@ def _not_shown_note(areas: pd.DataFrame, k: int | None) -> str:
     empty = areas[~areas["suppressed"].astype(bool) & areas["n"].eq(0)]
     bits = []
     if len(hidden):
-        bits.append(f"hidden (fewer than {k} ratings): " + ", ".join(hidden["label"]))
+        bits.append(f"hidden (fewer than {k} ratings): " + ", ".join(map(chart_text, hidden["label"])))
     if len(empty):
-        bits.append("no ratings: " + ", ".join(empty["label"]))
+        bits.append("no ratings: " + ", ".join(map(chart_text, empty["label"])))
     return "Not shown: " + "; ".join(bits) if bits else ""
 
 
@@ -65,19 +66,20 @@ def coverage_figure(areas: pd.DataFrame, respondents: int, min_group_size: int |
     for r in shown.itertuples():
         at = int(r.at_target_n)
         flag = " · nobody" if at == 0 else " · one person" if at == 1 else ""
-        labels.append(f"<b>{r.label}{flag}</b>" if flag else r.label)
+        labels.append(f"<b>{chart_text(r.label)}{flag}</b>" if flag else chart_text(r.label))
     at_n = shown["at_target_n"].astype(int).to_numpy()
     n = shown["n"].astype(int).to_numpy()
+    areas_text = [chart_text(a) for a in shown["area"]]
     fig = go.Figure()
     fig.add_trace(go.Bar(
         y=labels, x=at_n, orientation="h", name="At or above target", marker=dict(color=ABOVE_COLOUR),
-        customdata=np.column_stack([shown["area"], n]) if len(shown) else None,
+        customdata=np.column_stack([areas_text, n]) if len(shown) else None,
         hovertemplate="%{customdata[0]}<br>%{x} of %{customdata[1]} at or above target<extra></extra>",
     ))
     fig.add_trace(go.Bar(
         y=labels, x=shown["below_n"].astype(int), orientation="h", name="Below target",
         marker=dict(color=BELOW_FILL, pattern=dict(shape="/", fgcolor="#AAAAAA", size=6)),
-        customdata=np.column_stack([shown["area"], n]) if len(shown) else None,
+        customdata=np.column_stack([areas_text, n]) if len(shown) else None,
         hovertemplate="%{customdata[0]}<br>%{x} of %{customdata[1]} below target<extra></extra>",
     ))
     for label, a, t in zip(labels, at_n, n):  # the count in words at the end of each bar
@@ -111,18 +113,19 @@ def levels_figure(areas: pd.DataFrame, scale: Scale, respondents: int, min_group
     fig = go.Figure()
     colours = level_colours(scale)
     totals = shown["n"].astype(float).to_numpy()
-    labels = list(shown["label"])
+    labels = [chart_text(label) for label in shown["label"]]
+    areas_text = [chart_text(a) for a in shown["area"]]
     for value, colour in zip(scale.values, colours):
         counts = shown[f"level_{value}"].astype(float).to_numpy() if len(shown) else np.array([])
         share = np.divide(100 * counts, totals, out=np.zeros_like(counts), where=totals > 0)
         dark = colour in (OKABE_ITO["vermillion"], OKABE_ITO["blue"])
         fig.add_trace(go.Bar(
-            y=labels, x=share, orientation="h", name=scale.level_text(value), marker=dict(color=colour),
+            y=labels, x=share, orientation="h", name=chart_text(scale.level_text(value)), marker=dict(color=colour),
             text=[f"{s:.0f}%" if s >= 8 else "" for s in share], textposition="inside", insidetextanchor="middle",
             textfont=dict(color="white" if dark else "#222", size=12),
-            customdata=np.column_stack([shown["area"], counts.astype(int), totals.astype(int)]) if len(shown) else None,
-            hovertemplate="%{customdata[0]}<br>" + scale.level_text(value)
-                          + ": %{customdata[1]} of %{customdata[2]} (%{x:.0f}%)<extra></extra>",
+            customdata=np.column_stack([areas_text, counts.astype(int), totals.astype(int)]) if len(shown) else None,
+            hovertemplate="%{customdata[0]}<br>%{fullData.name}: %{customdata[1]} of %{customdata[2]} (%{x:.0f}%)"
+                          "<extra></extra>",
         ))
     for label, mean in zip(labels, shown["mean"]):
         fig.add_annotation(x=100, y=label, text=f"mean {mean:.2f}", showarrow=False, xanchor="left", xshift=6,
@@ -147,10 +150,11 @@ def priority_figure(areas: pd.DataFrame, respondents: int, min_group_size: int |
     below = shown[shown["gap"] > 1e-9].sort_values(["priority", "gap", "order"], ascending=[True, True, False],
                                                      kind="stable")
     fig = go.Figure(go.Bar(
-        y=list(below["label"]), x=below["priority"], orientation="h", marker=dict(color=BELOW_COLOUR),
+        y=[chart_text(label) for label in below["label"]], x=below["priority"], orientation="h",
+        marker=dict(color=BELOW_COLOUR),
         text=[f"gap {g:.2f} × weight {w:g} = {p:.1f}" for g, w, p in zip(below["gap"], below["w"], below["priority"])],
         textposition="outside", cliponaxis=False, showlegend=False,
-        customdata=np.column_stack([below["area"], below["n"]]) if len(below) else None,
+        customdata=np.column_stack([[chart_text(a) for a in below["area"]], below["n"]]) if len(below) else None,
         hovertemplate="%{customdata[0]}<br>priority %{x:.1f} (n = %{customdata[1]})<extra></extra>",
     ))
     most = float(below["priority"].max()) if len(below) else 1.0

@@ -3,10 +3,15 @@
 A definition file is validated on load; anything malformed raises :class:`DefinitionError`
 with one sentence naming the file and what is wrong. The built-in files live in
 ``framework/data/frameworks``; a district can load its own file in the same format.
+
+A district's file is limited before it costs anything: at most :data:`MAX_FILE_BYTES` of text, at
+most :data:`MAX_DEPTH` levels of nested tables and lists (the format needs four), and at most
+:data:`MAX_AREAS` skill areas in :data:`MAX_CATEGORIES` categories (every page reruns over every area).
 """
 
 from __future__ import annotations
 
+import math
 import re
 import tomllib
 from functools import cache
@@ -19,6 +24,10 @@ FRAMEWORKS_DIR = DATA_DIR / "frameworks"
 DEFAULT_FRAMEWORK_ID = "cosn-2018"
 
 _ID = r"^[a-z0-9][a-z0-9-]*$"
+MAX_FILE_BYTES = 256 * 1024  # the built-in definitions are under 5 KB
+MAX_DEPTH = 10  # document > areas > area > aliases is 4
+MAX_AREAS = 200
+MAX_CATEGORIES = 50
 
 
 class DefinitionError(ValueError):
@@ -56,8 +65,8 @@ class Framework(_Strict):
     version: str = ""
     source: str = ""
     notes: str = ""
-    categories: tuple[Category, ...] = Field(min_length=1)
-    areas: tuple[SkillArea, ...] = Field(min_length=1)
+    categories: tuple[Category, ...] = Field(min_length=1, max_length=MAX_CATEGORIES)
+    areas: tuple[SkillArea, ...] = Field(min_length=1, max_length=MAX_AREAS)
 
     @field_validator("categories", "areas")
     @classmethod
@@ -131,8 +140,45 @@ def _describe(err: ValidationError) -> str:
     return f"{where}: {msg}" if where else msg
 
 
+def _too_large(source: str, size: int) -> DefinitionError:
+    return DefinitionError(f"{source} is {math.ceil(size / 1024):,} KB; a framework definition file can be at most "
+                           f"{MAX_FILE_BYTES // 1024} KB.")
+
+
+def _too_deep(source: str) -> DefinitionError:
+    return DefinitionError(f"{source} nests tables or lists more than {MAX_DEPTH} levels deep; a framework "
+                           "definition needs four.")
+
+
+def _depth(value: object) -> int:
+    """How deeply tables and lists nest in parsed TOML (a scalar is 0), without recursing."""
+    deepest, stack = 0, [(value, 1)]
+    while stack:
+        item, level = stack.pop()
+        children = item.values() if isinstance(item, dict) else item if isinstance(item, list) else None
+        if children is None:
+            continue
+        deepest = max(deepest, level)
+        if level > MAX_DEPTH:
+            break
+        stack.extend((child, level + 1) for child in children)
+    return deepest
+
+
+def _check_limits(raw: dict, source: str) -> None:
+    if _depth(raw) > MAX_DEPTH:
+        raise _too_deep(source)
+    for key, limit, what in (("areas", MAX_AREAS, "skill areas"), ("categories", MAX_CATEGORIES, "categories")):
+        items = raw.get(key)
+        if isinstance(items, list) and len(items) > limit:
+            raise DefinitionError(f"{source} has {len(items):,} {what}; a framework can have at most {limit}.")
+
+
 def parse_framework(text: str | bytes, source: str = "framework file") -> Framework:
-    """Parse and validate a framework definition given as TOML text."""
+    """Parse and validate a framework definition given as TOML text (limits: see the module docstring)."""
+    size = len(text) if isinstance(text, bytes) else len(text.encode("utf-8", "surrogatepass"))
+    if size > MAX_FILE_BYTES:
+        raise _too_large(source, size)
     if isinstance(text, bytes):
         try:
             text = text.decode("utf-8-sig")
@@ -142,6 +188,9 @@ def parse_framework(text: str | bytes, source: str = "framework file") -> Framew
         raw = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise DefinitionError(f"{source} is not valid TOML ({exc}).") from None
+    except RecursionError:  # tomllib reads nested arrays and inline tables recursively
+        raise _too_deep(source) from None
+    _check_limits(raw, source)
     try:
         return Framework.model_validate(raw)
     except ValidationError as exc:
@@ -151,6 +200,9 @@ def parse_framework(text: str | bytes, source: str = "framework file") -> Framew
 def load_framework_file(path: str | Path) -> Framework:
     path = Path(path)
     try:
+        size = path.stat().st_size
+        if size > MAX_FILE_BYTES:  # refused before it is read
+            raise _too_large(path.name, size)
         text = path.read_bytes()
     except OSError as exc:
         raise DefinitionError(f"{path.name} cannot be read ({exc.strerror}).") from None

@@ -2,6 +2,11 @@
 
 Colours come from the Okabe–Ito palette, which stays distinct for the common colour-vision
 deficiencies; every chart also prints its values as text, so nothing depends on colour alone.
+
+Text from the data (area and category names and labels, roles, schools, people, series names) reaches
+a figure only through :func:`framework.safe_text.chart_text` (or :func:`wrap`, which escapes too), so
+plotly shows it as text, never as its HTML subset. A ``title`` argument is chart markup made by the
+caller (it may hold ``<br>`` and ``<sup>``): a caller putting data in it escapes that part itself.
 """
 
 from __future__ import annotations
@@ -13,6 +18,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from framework.definitions import Framework
+from framework.safe_text import chart_text
 from framework.scales import Scale
 
 # Okabe & Ito (2008), "Color Universal Design"
@@ -29,7 +35,9 @@ FONT = dict(family="Source Sans Pro, Arial, sans-serif", size=14, color="#222")
 
 
 def wrap(text: str, width: int = 14) -> str:
-    return "<br>".join(textwrap.wrap(text, width)) or text
+    """``text`` for a chart in lines of about ``width`` characters joined by ``<br>``, each line escaped
+    (:func:`chart_text`): the lines are cut on the text itself, so an entity is never split."""
+    return "<br>".join(chart_text(line) for line in textwrap.wrap(str(text), width)) or chart_text(text)
 
 
 def people_text(n: int) -> str:
@@ -54,14 +62,14 @@ def radar_figure(areas: pd.DataFrame, framework: Framework, scale: Scale, respon
         fig.add_trace(go.Barpolar(
             r=[scale.max - scale.min], base=[scale.min], theta=[a_theta], width=[1],  # category units on a categorical axis
             marker=dict(color=CATEGORY_COLOURS[ci % len(CATEGORY_COLOURS)], line=dict(width=0)), opacity=0.22,
-            name=framework.categories[ci].name, legendgroup=f"cat-{area.category}", showlegend=first,
+            name=chart_text(framework.categories[ci].name), legendgroup=f"cat-{area.category}", showlegend=first,
             hoverinfo="skip", legendrank=900 + ci,
         ))
     closed = theta + theta[:1]
     target = ordered["target"].tolist()
     mean = ordered["mean"].astype("float64").tolist()
     n = ordered["n"].astype("float64").tolist()
-    names = [a.name for a in framework.areas]
+    names = [chart_text(a.name) for a in framework.areas]
     fig.add_trace(go.Scatterpolar(
         r=target + target[:1], theta=closed, mode="lines", name="Target",
         line=dict(color=TARGET_COLOUR, width=2, dash="dash"),
@@ -103,7 +111,7 @@ def gap_figure(areas: pd.DataFrame, scale: Scale, respondents: int, title: str =
     below = shown["gap"] > 0
     words = [f"{g:.2f} below" if g > 0 else "on target" if g == 0 else f"{-g:.2f} above" for g in shown["gap"]]
     labels = [
-        label + (" · 1 at target" if spof else " · 0 at target" if nobody else "")
+        chart_text(label) + (" · 1 at target" if spof else " · 0 at target" if nobody else "")
         for label, spof, nobody in zip(shown["label"], shown["spof"].fillna(False), shown["nobody_at_target"].fillna(False))
     ]
     fig = go.Figure(go.Bar(
@@ -111,7 +119,7 @@ def gap_figure(areas: pd.DataFrame, scale: Scale, respondents: int, title: str =
         marker=dict(color=[BELOW_COLOUR if b else ABOVE_COLOUR for b in below],
                     pattern=dict(shape=["" if b else "/" for b in below], fillmode="overlay", size=6)),
         text=words, textposition="outside", cliponaxis=False,
-        customdata=np.column_stack([shown["area"], shown["mean"], shown["target"], shown["n"]]),
+        customdata=np.column_stack([[chart_text(a) for a in shown["area"]], shown["mean"], shown["target"], shown["n"]]),
         hovertemplate="%{customdata[0]}<br>Target %{customdata[2]:.0f}, mean %{customdata[1]:.2f}"
                       "<br>Gap %{x:.2f} (n = %{customdata[3]})<extra></extra>",
         showlegend=False,
@@ -207,11 +215,11 @@ def heatmap_figure(
     text = [[hidden_text if h.iat[i, j] else ("–" if pd.isna(shown.iat[i, j]) else
              (fmt.format(shown.iat[i, j]) if show == "rating" else f"{shown.iat[i, j]:+.1f}"))
              for j in range(len(cols))] for i in range(len(v))]
-    x = [a.label for a in areas]
+    x = [chart_text(a.label) for a in areas]
     fig = go.Figure(go.Heatmap(
-        z=gap.to_numpy(), x=x, y=row_labels, text=text, texttemplate="%{text}", textfont=dict(size=12),
+        z=gap.to_numpy(), x=x, y=[chart_text(label) for label in row_labels], text=text, texttemplate="%{text}", textfont=dict(size=12),
         colorscale=DIVERGING, zmid=0, zmin=-span, zmax=span, hoverongaps=False, xgap=2, ygap=2,
-        customdata=np.dstack([np.array([[a.name for a in areas]] * len(v)), np.array(text, dtype=object)]),
+        customdata=np.dstack([np.array([[chart_text(a.name) for a in areas]] * len(v)), np.array(text, dtype=object)]),
         hovertemplate="%{y}<br>%{customdata[0]}: %{customdata[1]}<br>target − value %{z:+.2f}<extra></extra>",
         colorbar=dict(tickvals=[-span, 0, span], ticktext=[f"{span} above target", "on target", f"{span} below target"],
                       thickness=14),
@@ -253,6 +261,7 @@ def distribution_figure(counts: pd.DataFrame, na: pd.Series, labels: list[str], 
     """
     from plotly.subplots import make_subplots
 
+    labels = [chart_text(label) for label in labels]
     total = counts.sum(axis=1).replace(0, np.nan)
     colours = LEVEL_COLOURS.get(len(scale.levels)) or [OKABE_ITO["blue"]] * len(scale.levels)
     fig = make_subplots(rows=1, cols=2, column_widths=[0.84, 0.16], shared_yaxes=True, horizontal_spacing=0.03,
@@ -261,10 +270,10 @@ def distribution_figure(counts: pd.DataFrame, na: pd.Series, labels: list[str], 
         col = counts.iloc[:, j]
         share = 100 * col / total
         fig.add_trace(go.Bar(
-            y=labels, x=share, orientation="h", name=f"{lv.value} {lv.label}", marker=dict(color=colours[j]),
+            y=labels, x=share, orientation="h", name=chart_text(f"{lv.value} {lv.label}"), marker=dict(color=colours[j]),
             text=[f"{s:.0f}%" if s >= 8 else "" for s in share.fillna(0)], textposition="inside",
             insidetextanchor="middle", customdata=col, textfont=dict(color="white" if j in (0, len(colours) - 1) else "#222"),
-            hovertemplate="%{y}<br>" + f"{lv.value} {lv.label}" + ": %{customdata} (%{x:.0f}%)<extra></extra>",
+            hovertemplate="%{y}<br>%{fullData.name}: %{customdata} (%{x:.0f}%)<extra></extra>",
         ), row=1, col=1)
     fig.add_trace(go.Bar(y=labels, x=na, orientation="h", name="N/A", marker=dict(color="#999999"),
                          text=[str(int(v)) for v in na], textposition="outside", showlegend=False,
@@ -292,10 +301,10 @@ def coverage_figure(areas: pd.DataFrame, respondents: int, title: str = "People 
     colours = [BELOW_COLOUR if v == 0 else OKABE_ITO["orange"] if v == 1 else ABOVE_COLOUR for v in at]
     words = ["nobody" if v == 0 else "1 person only" if v == 1 else f"{v} people" for v in at]
     fig = go.Figure(go.Bar(
-        x=at, y=shown["label"], orientation="h", marker=dict(color=colours,
+        x=at, y=[chart_text(label) for label in shown["label"]], orientation="h", marker=dict(color=colours,
                                                              pattern=dict(shape=["x" if v == 0 else "" for v in at])),
         text=[f"{w} of {n}" for w, n in zip(words, shown["n"].astype(int))], textposition="outside", cliponaxis=False,
-        customdata=np.column_stack([shown["area"], shown["n"], shown["target"]]),
+        customdata=np.column_stack([[chart_text(a) for a in shown["area"]], shown["n"], shown["target"]]),
         hovertemplate="%{customdata[0]}<br>%{x} of %{customdata[1]} at or above target %{customdata[2]:.0f}<extra></extra>",
     ))
     top = max(int(at.max()) if len(at) else 1, 1)
@@ -325,10 +334,10 @@ def compare_radar(series: dict[str, pd.Series], target: pd.Series, framework: Fr
     for i, (name, s) in enumerate(list(series.items())[:4]):
         r = s.reindex(framework.area_ids).astype("float64").tolist()
         fig.add_trace(go.Scatterpolar(
-            r=r + r[:1], theta=closed, mode="lines+markers", name=name,
+            r=r + r[:1], theta=closed, mode="lines+markers", name=chart_text(name),
             line=dict(color=SERIES_COLOURS[i], width=3, dash=SERIES_DASH[i]),
             marker=dict(size=8, symbol=["circle", "square", "diamond", "triangle-up"][i]),
-            hovertemplate=f"{name}<br>" + "%{theta}: %{r:.2f}<extra></extra>",
+            hovertemplate="%{fullData.name}<br>%{theta}: %{r:.2f}<extra></extra>",
         ))
     fig.update_layout(
         title=dict(text=title, x=0.0),
@@ -343,10 +352,10 @@ def compare_radar(series: dict[str, pd.Series], target: pd.Series, framework: Fr
 def compare_bars(series: dict[str, pd.Series], target: pd.Series, framework: Framework, scale: Scale,
                  title: str = "Means per skill area") -> go.Figure:
     fig = go.Figure()
-    x = [a.label for a in framework.areas]
+    x = [chart_text(a.label) for a in framework.areas]
     for i, (name, s) in enumerate(list(series.items())[:4]):
         r = s.reindex(framework.area_ids).astype("float64")
-        fig.add_trace(go.Bar(x=x, y=r, name=name, marker=dict(color=SERIES_COLOURS[i],
+        fig.add_trace(go.Bar(x=x, y=r, name=chart_text(name), marker=dict(color=SERIES_COLOURS[i],
                                                                 pattern=dict(shape=["", "/", ".", "x"][i])),
                              text=[_fmt(v) for v in r], textposition="outside"))
     t = target.reindex(framework.area_ids).astype("float64")

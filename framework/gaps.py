@@ -25,7 +25,7 @@ class Matrix:
     values: pd.DataFrame  # row key x area id: rating or mean (NaN when none)
     targets: pd.DataFrame  # row key x area id
     hidden: pd.DataFrame  # row key x area id: True where suppressed
-    labels: list[str]  # one per row, with its n
+    labels: list[str]  # one per row, with its n; plain text (pages show it, heatmap_figure escapes it)
     n: list[int | None]  # people per row (None when the row is hidden whole)
     total_rows: int
     note: str = ""

@@ -196,23 +196,49 @@ def png_size(data: bytes) -> tuple[int, int]:
     return int.from_bytes(data[16:20], "big"), int.from_bytes(data[20:24], "big")
 
 
+# An uploaded logo: its file size, then its dimensions from the header, are checked before a pixel is decoded.
+MAX_LOGO_BYTES = 5 * 1024 * 1024  # a logo file larger than this is refused unread
+MAX_LOGO_SIDE = 8_000  # pixels, either side
+MAX_LOGO_PIXELS = 16_000_000  # width x height: at most 64 MB decoded as RGBA
+LOGO_FORMATS = ("PNG", "JPEG")  # what the upload offers; other decoders are never reached
+
+
 def clean_logo(data: bytes, max_side: int = 800) -> bytes:
     """An uploaded logo as plain PNG bytes: decoded, size-limited, and without metadata.
 
     Re-encoding drops EXIF, XMP and text chunks, which can carry a person's name (the author of
-    the file); a file that is not an image raises ``ValueError`` with one sentence.
+    the file). Before anything is decoded, the file's size is checked, then its width and height as
+    the header gives them (Pillow opens lazily), and Pillow's decompression-bomb guard is an error
+    here rather than a warning; a large JPEG is decoded at a reduced scale. A file that is too large
+    or not a PNG or JPEG image raises ``ValueError`` with one sentence (no trailing full stop).
     """
+    import warnings
+
     from PIL import Image, UnidentifiedImageError
 
+    if len(data) > MAX_LOGO_BYTES:
+        raise ValueError(f"the logo file is larger than {MAX_LOGO_BYTES // 2**20} MB; use a smaller image")
+    too_large = (f"the logo image is too large (more than {MAX_LOGO_SIDE:,} pixels on a side or "
+                 f"{MAX_LOGO_PIXELS // 1_000_000} megapixels); use a smaller image")
     try:
-        with Image.open(io.BytesIO(data)) as img:
-            img.load()
-            if img.width * img.height > 40_000_000:
-                raise ValueError("the logo image is too large (more than 40 megapixels)")
-            img = img.convert("RGBA")
-    except (UnidentifiedImageError, OSError, Image.DecompressionBombError):
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            with Image.open(io.BytesIO(data), formats=LOGO_FORMATS) as img:  # reads the header only
+                width, height = img.size
+                fits = max(width, height) <= MAX_LOGO_SIDE and width * height <= MAX_LOGO_PIXELS
+                if fits:
+                    img.draft("RGB", (max_side, max_side))  # JPEG: decode at 1/2, 1/4 or 1/8 scale if enough
+                    img.load()
+                    if img.mode not in ("RGB", "RGBA"):
+                        img = img.convert("RGBA")  # palette, grey, 1-bit, CMYK: convert before resampling
+                    img.thumbnail((max_side, max_side))
+                    img = img.convert("RGBA")
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning):
+        raise ValueError(too_large) from None
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError, EOFError):  # Pillow's ways of saying "broken"
         raise ValueError("the logo is not an image file this app can read (use PNG or JPEG)") from None
-    img.thumbnail((max_side, max_side))
+    if not fits:
+        raise ValueError(too_large)
     out = io.BytesIO()
     clean = Image.new("RGBA", img.size)
     clean.paste(img)

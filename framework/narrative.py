@@ -32,6 +32,7 @@ import pandas as pd
 
 from framework.aggregate import check_min_group_size
 from framework.definitions import Framework
+from framework.safe_text import md_text
 from framework.scales import Scale
 
 TOP = 3
@@ -89,10 +90,8 @@ class BoardSummary:
 
 # ---- formatting ---------------------------------------------------------------------------
 def md_escape(text: str) -> str:
-    """Text safe to show as Markdown (area names are data and may contain * _ etc.)."""
-    for ch in "\\`*_[]<>#|~$":
-        text = text.replace(ch, "\\" + ch)
-    return text
+    """Text safe to show as Markdown (area names are data and may contain * _ etc.): :func:`md_text`."""
+    return md_text(text)
 
 
 def fmt_mean(x: float) -> str:

@@ -336,7 +336,7 @@ def normalise_url(url: str | URL) -> URL:
     text = re.sub(r"^postgres(ql)?://", "postgresql+psycopg://", text)
     try:
         parsed = make_url(text)
-    except ArgumentError:
+    except (ArgumentError, ValueError):  # ValueError: a port that is not a number ("host:notaport", "[::1")
         raise StoreError("The database URL cannot be read; write it as sqlite:///path/to/file.sqlite or "
                          "postgresql://user:password@host:5432/database.") from None
     backend = parsed.get_backend_name()
@@ -402,6 +402,31 @@ def _sqlite_connect(dbapi_connection, _record) -> None:
     cur.close()
 
 
+def _create_private_sqlite(path: Path) -> None:
+    """Create the SQLite file's missing folders (0700) and the file itself (0600), whatever the umask, so
+    that only the app's own user can read the ratings. SQLite gives its -wal, -shm and -journal files the
+    database file's permissions. An existing file or folder is left as it is."""
+    missing = []
+    parent = path.parent
+    while not parent.exists():
+        missing.append(parent)
+        parent = parent.parent
+    for folder in reversed(missing):
+        try:
+            os.mkdir(folder, 0o700)
+        except FileExistsError:  # another process made it meanwhile
+            continue
+        os.chmod(folder, 0o700)  # the umask may have taken bits away
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        return
+    try:
+        os.fchmod(fd, 0o600)
+    finally:
+        os.close(fd)
+
+
 def _sqlite_begin(conn: Connection) -> None:
     conn.exec_driver_sql("BEGIN IMMEDIATE" if conn.get_execution_options().get(_WRITE) else "BEGIN")
 
@@ -411,7 +436,12 @@ def create_store_engine(url: str | URL) -> Engine:
     if u.get_backend_name() == "sqlite":
         memory = not u.database or u.database == ":memory:"
         if not memory and not u.database.startswith("file:"):
-            Path(u.database).expanduser().parent.mkdir(parents=True, exist_ok=True)
+            try:
+                _create_private_sqlite(Path(u.database).expanduser())
+            except (OSError, ValueError) as exc:  # ValueError: a NUL byte in the path
+                reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else "the path is not valid"
+                raise StoreError(f"The rounds database ({describe_url(u)}) cannot be created there: "
+                                 f"{reason.rstrip('.').lower()}.") from None
         kwargs: dict[str, Any] = {"connect_args": {"timeout": 30, "check_same_thread": False}}
         if memory:
             kwargs["poolclass"] = sa.pool.StaticPool
@@ -426,10 +456,11 @@ def create_store_engine(url: str | URL) -> Engine:
         raise StoreError(f"The database driver for {u.drivername} is not installed ({exc}).") from None
 
 
-def _first_line(exc: BaseException) -> str:
+def _first_line(exc: BaseException, password: str | None = None) -> str:
     orig = getattr(exc, "orig", None) or exc
     text = str(orig).strip().splitlines()
-    return text[0].rstrip(".") if text else type(orig).__name__
+    line = text[0].rstrip(".") if text else type(orig).__name__
+    return line.replace(password, "***") if password else line  # a driver never echoes it, but in case
 
 
 # ---- the store ----------------------------------------------------------------------------------
@@ -446,6 +477,12 @@ class Store:
         if migrate:
             try:
                 self.migrate()
+            except StoreError:
+                self.engine.dispose()
+                raise
+            except (sa.exc.SQLAlchemyError, OSError, ValueError) as exc:  # the driver refusing its arguments
+                self.engine.dispose()
+                raise self._unreachable(exc) from None
             except BaseException:
                 self.engine.dispose()
                 raise
@@ -463,8 +500,9 @@ class Store:
         self.close()
 
     # -- errors from the driver become sentences ------------------------------------------------
-    def _unreachable(self, exc: DBAPIError) -> StoreError:
-        return StoreError(f"The rounds database ({self.description}) cannot be used: {_first_line(exc)}.")
+    def _unreachable(self, exc: Exception) -> StoreError:
+        return StoreError(f"The rounds database ({self.description}) cannot be used: "
+                          f"{_first_line(exc, self.url.password)}.")
 
     # -- schema ---------------------------------------------------------------------------------
     def _alembic_config(self):
@@ -519,7 +557,7 @@ class Store:
                 if current != head:
                     cfg.attributes["connection"] = conn
                     command.upgrade(cfg, "head")
-        except DBAPIError as exc:
+        except (DBAPIError, CommandError) as exc:
             raise self._unreachable(exc) from None
 
     # -- reading --------------------------------------------------------------------------------

@@ -3,7 +3,10 @@ figures and display frames out (no streamlit).
 
 Every point says how many ratings it rests on; a point hidden by the minimum group size is not
 drawn (the line breaks there, and the panel says "hidden"). Directions are told by arrows and
-words (▲ up, ▼ down, ► no change), never by colour alone; colours are Okabe–Ito.
+words (▲ up, ▼ down, ► no change), never by colour alone; colours are Okabe–Ito. Area, category and
+round names reach a figure only through :func:`framework.safe_text.chart_text` (or
+:func:`framework.figures.wrap`, which escapes too), so plotly shows them as text; the change table is
+a plain frame and keeps them as they are.
 """
 
 from __future__ import annotations
@@ -16,6 +19,7 @@ import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
 from framework.figures import CATEGORY_COLOURS, FONT, OKABE_ITO, TARGET_COLOUR, TEAM_COLOUR, people_text, wrap
+from framework.safe_text import chart_text
 from framework.scales import Scale, get_scale
 from framework.trends import SMALL_N, change_words, latest_changes
 
@@ -63,8 +67,8 @@ def trend_figure(trend: pd.DataFrame, scale: Scale | None = None, title: str = "
     fig = make_subplots(rows=rows, cols=cols, subplot_titles=[wrap(a, 28) for a in areas["area"]],
                         shared_yaxes=True, horizontal_spacing=0.04, vertical_spacing=0.16 if rows > 1 else 0.1)
     colours = _category_colours(trend)
-    x_of = dict(zip(rounds["round_id"], rounds["x"]))
-    xs = rounds["x"].tolist()
+    xs = [chart_text(x) for x in rounds["x"]]
+    x_of = dict(zip(rounds["round_id"], xs))
     for i, area in enumerate(areas.itertuples()):
         row, col = i // cols + 1, i % cols + 1
         part = trend[trend["area_id"].eq(area.area_id)].sort_values("round_index")
@@ -79,7 +83,7 @@ def trend_figure(trend: pd.DataFrame, scale: Scale | None = None, title: str = "
             textfont=dict(size=11, color="#003e63"), line=dict(color=TEAM_COLOUR, width=2.5),
             marker=dict(size=8, color=TEAM_COLOUR), connectgaps=False, cliponaxis=False,
             name="Mean (n = ratings at each point)", legendgroup="mean", showlegend=i == 0,
-            customdata=np.column_stack([[area.area] * len(x), dates, part["n"].to_numpy(), at]),
+            customdata=np.column_stack([[chart_text(area.area)] * len(x), dates, part["n"].to_numpy(), at]),
             hovertemplate="%{customdata[0]}<br>%{x} (%{customdata[1]})<br>Mean %{y:.2f} (n = %{customdata[2]})"
                           "<br>At or above target: %{customdata[3]}<extra></extra>",
         ), row=row, col=col)
@@ -96,7 +100,7 @@ def trend_figure(trend: pd.DataFrame, scale: Scale | None = None, title: str = "
                       fillcolor=colours[area.category_id], opacity=0.10, line_width=0, layer="below")
     for cat, colour in colours.items():  # the shading's legend
         name = trend.loc[trend["category_id"].eq(cat), "category"].iloc[0]
-        fig.add_trace(go.Scatter(x=[None], y=[None], mode="markers", name=str(name), hoverinfo="skip",
+        fig.add_trace(go.Scatter(x=[None], y=[None], mode="markers", name=chart_text(name), hoverinfo="skip",
                                  marker=dict(symbol="square", size=12, color=colour, opacity=0.35)))
     fig.update_yaxes(range=[scale.min - 0.15, scale.max + 0.55], dtick=1, gridcolor="#e5e5e5")
     fig.update_xaxes(type="category", categoryorder="array", categoryarray=xs, tickfont=dict(size=11))
@@ -129,12 +133,13 @@ def compare_radar_figure(trend: pd.DataFrame, scale: Scale | None = None,
         fig.add_trace(go.Barpolar(
             r=[scale.max - scale.min], base=[scale.min], theta=[t], width=[1],
             marker=dict(color=colours[area.category_id], line=dict(width=0)), opacity=0.18,
-            name=area.category, legendgroup=f"cat-{area.category_id}", showlegend=area.category_id not in seen,
+            name=chart_text(area.category), legendgroup=f"cat-{area.category_id}",
+            showlegend=area.category_id not in seen,
             hoverinfo="skip", legendrank=900,
         ))
         seen.add(area.category_id)
     closed = theta + theta[:1]
-    names = areas["area"].tolist()
+    names = [chart_text(a) for a in areas["area"]]
     target = areas["target"].astype(float).tolist()
     fig.add_trace(go.Scatterpolar(r=target + target[:1], theta=closed, mode="lines", name="Target",
                                   line=dict(color=TARGET_COLOUR, width=1.5, dash="dot"), hoverinfo="skip",
@@ -146,21 +151,24 @@ def compare_radar_figure(trend: pd.DataFrame, scale: Scale | None = None,
         r = [float(m) if s else None for m, s in zip(part["mean"], shown)]
         n = part["n"].fillna(0).astype(int).tolist()
         labels = [f"{v:.1f}" if v is not None else "" for v in r] if text else None
+        x = chart_text(rnd["x"])
         fig.add_trace(go.Scatterpolar(
             r=r + r[:1], theta=closed, mode="lines+markers" + ("+text" if text else ""),
-            name=f"{rnd['x']} ({people_text(int(rnd['respondents']))})",
+            name=f"{x} ({people_text(int(rnd['respondents']))})",
             line=dict(color=colour, width=3 if fill else 2, dash=dash),
             marker=dict(size=8 if fill else 7, symbol="circle" if fill else "square"),
             fill="toself" if fill else None, fillcolor="rgba(0,114,178,0.15)" if fill else None,
             text=(labels + [""]) if text else None, textposition="middle right",
-            customdata=np.column_stack([names + names[:1], n + n[:1]]), connectgaps=False, legendrank=rank,
-            hovertemplate=f"{rnd['x']}<br>" + "%{customdata[0]}<br>Mean %{r:.2f} (n = %{customdata[1]})<extra></extra>",
+            customdata=np.column_stack([names + names[:1], n + n[:1], [x] * (len(names) + 1)]), connectgaps=False,
+            legendrank=rank,
+            hovertemplate="%{customdata[2]}<br>%{customdata[0]}<br>Mean %{r:.2f} (n = %{customdata[1]})<extra></extra>",
         ))
 
     if prev is not None:
         polygon(prev, PREVIOUS_COLOUR, "dash", False, 2, False)
     polygon(cur, TEAM_COLOUR, "solid", True, 1, True)
-    what = f"{cur['x']} against {prev['x']}" if prev is not None else f"{cur['x']} (no earlier round)"
+    what = (f"{chart_text(cur['x'])} against {chart_text(prev['x'])}" if prev is not None
+            else f"{chart_text(cur['x'])} (no earlier round)")
     fig.update_layout(
         title=dict(text=f"{title}<br><sup>{what} · scale {scale.range_text}</sup>", x=0.0),
         polar=dict(

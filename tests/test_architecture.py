@@ -54,3 +54,19 @@ def test_pages_holds_only_page_scripts_and_each_checks_the_viewer():
     for name in scripts:
         text = (ROOT / "pages" / name).read_text("utf-8")
         assert "require(" in text, f"pages/{name} does not check the viewer"
+
+
+def test_no_traceback_or_server_path_reaches_a_browser():
+    """client.showErrorDetails is "none" (Streamlit's strictest value): an uncaught error shows the generic
+    sentence only, without its message, type or stack trace (server paths), which go to the log."""
+    import streamlit.config as config
+    from streamlit.config import ShowErrorDetailsConfigOptions
+    from streamlit.testing.v1 import AppTest
+
+    cfg = tomllib.loads((ROOT / ".streamlit" / "config.toml").read_text())
+    assert cfg["client"]["showErrorDetails"] == ShowErrorDetailsConfigOptions.NONE == "none"
+    assert config.get_option("client.showErrorDetails") == "none"  # as `streamlit run` reads it here
+    at = AppTest.from_string("raise RuntimeError('cannot open /srv/district/data/dashboard.sqlite')").run()
+    shown = at.exception[0].proto
+    assert "/srv/district" not in shown.message and "This app has encountered an error" in shown.message
+    assert list(shown.stack_trace) == [] and shown.type == ""

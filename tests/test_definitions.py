@@ -199,3 +199,56 @@ def test_missing_or_non_utf8_file_names_the_file(tmp_path):
     latin.write_bytes(VALID.replace("Leading", "Lédership").encode("latin-1"))
     with pytest.raises(DefinitionError, match=r"^latin\.toml is not a UTF-8 text file"):
         load_framework_file(latin)
+
+
+# ---- limits: a district's file costs little before it is refused ------------------------------------------
+def many_areas(n: int, categories: int = 2) -> str:
+    cats = "".join(f'[[categories]]\nid = "c{j}"\nname = "Category {j}"\n\n' for j in range(categories))
+    areas = "".join(f'[[areas]]\nid = "a{i}"\nname = "Area {i}"\ncategory = "c{i % categories}"\n\n' for i in range(n))
+    return f'id = "big"\nname = "Big"\n\n{cats}{areas}'
+
+
+@pytest.mark.parametrize("text", [
+    "a = " + "[" * 10_000 + "]" * 10_000,  # the attack: tomllib recursed until RecursionError
+    "a = " + "{b = " * 10_000 + "1" + "}" * 10_000,
+    "a = " + "[" * 11 + "]" * 11,  # parses, but deeper than any definition needs
+    ".".join(f"k{i}" for i in range(5_000)) + " = 1",  # dotted keys: deep tables without recursion
+])
+def test_deeply_nested_files_are_refused_in_one_sentence(text):
+    with pytest.raises(DefinitionError) as info:
+        parse_framework(text, source="deep.toml")
+    assert str(info.value) == ("deep.toml nests tables or lists more than 10 levels deep; a framework definition "
+                               "needs four.")
+
+
+def test_a_definition_nested_as_deep_as_the_format_needs_still_loads():
+    assert parse_framework(VALID.replace('description = "Leads the team."', 'aliases = ["Lead", "Leader"]'),
+                           source="x.toml").area("leading").aliases == ("Lead", "Leader")
+
+
+def test_more_than_200_areas_or_50_categories_are_refused():
+    """A 10,000-area framework made every rerun take 20-25 s; past the limit it is one sentence."""
+    assert len(parse_framework(many_areas(200, 50), source="ok.toml").areas) == 200
+    with pytest.raises(DefinitionError, match=r"^big\.toml has 300 skill areas; a framework can have at most 200\.$"):
+        parse_framework(many_areas(300), source="big.toml")
+    with pytest.raises(DefinitionError, match=r"^big\.toml has 51 categories; a framework can have at most 50\.$"):
+        parse_framework(many_areas(60, 51), source="big.toml")
+    # written compactly, thousands of areas fit under the size limit: the count is what refuses them
+    compact = 'id = "big"\nname = "Big"\ncategories = [{id = "c", name = "C"}]\nareas = [' + ",".join(
+        f'{{id="a{i}",name="{i}",category="c"}}' for i in range(6_000)) + "]\n"
+    assert len(compact) < 256 * 1024
+    with pytest.raises(DefinitionError, match=r"^big\.toml has 6,000 skill areas"):
+        parse_framework(compact, source="big.toml")
+
+
+def test_a_file_over_256_kb_is_refused_before_it_is_read(tmp_path, monkeypatch):
+    text = VALID + "\n# padding\n" + "#" * (256 * 1024)
+    for given in (text, text.encode()):
+        with pytest.raises(DefinitionError, match=r"^big\.toml is 257 KB; a framework definition file can be at most "
+                                                  r"256 KB\.$"):
+            parse_framework(given, source="big.toml")
+    path = tmp_path / "big.toml"
+    path.write_text(text, encoding="utf-8")
+    monkeypatch.setattr(type(path), "read_bytes", lambda self: pytest.fail("the oversized file was read"))
+    with pytest.raises(DefinitionError, match=r"^big\.toml is 257 KB"):
+        load_framework_file(path)

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import csv
 import io
+import re
 
 import openpyxl
 import pandas as pd
@@ -31,10 +33,45 @@ def test_csv_and_xlsx_exports_hold_no_formula():
     """Neither the CSV text nor the workbook contains a live formula."""
     df = pd.DataFrame({"=bad header": ["=1+1", "ok"], "n": [1, 2]})
     text = to_csv_bytes(df).decode("utf-8-sig")
-    assert "\n=1+1" not in text and "'=1+1" in text and text.startswith("'=bad header")
+    assert "\n=1+1" not in text and "'=1+1" in text and text.startswith('"\'=bad header"')
     wb = openpyxl.load_workbook(io.BytesIO(to_xlsx_bytes({"Sheet": df})))
     values = [c.value for row in wb["Sheet"].iter_rows() for c in row]
     assert all(not (isinstance(v, str) and v.startswith("=")) for v in values)
+    assert all(c.data_type != "f" for row in wb["Sheet"].iter_rows() for c in row)
+
+
+ATTACKS = ["Smith;=2+5", "a,+1", "x\t@y", '=HYPERLINK("http://evil/","x")', "Lee, \"=1+1", "two\nlines\r\n-2+3",
+           "plain, text; here", "-3"]
+NUMBERS = [-1, 2.5, -3.25, 0, 4, -5, 6, -7]
+
+
+def test_csv_quotes_text_and_neutralises_formulas_after_separators():
+    """A spreadsheet that splits on ``;``, ``,``, tab or line breaks and ignores quotes finds no cell that
+    starts a formula; a CSV reader gets the neutralised text back; numbers stay unquoted numbers."""
+    df = pd.DataFrame({"Name": ATTACKS, "Mean": NUMBERS, "n": range(len(ATTACKS))})
+    text = to_csv_bytes(df).decode("utf-8-sig")
+    # every text field quoted, every number not: the strict reader turns each unquoted field into a float
+    rows = list(csv.reader(io.StringIO(text), quoting=csv.QUOTE_NONNUMERIC))
+    assert rows[0] == ["Name", "Mean", "n"]
+    assert [r[1] for r in rows[1:]] == NUMBERS and [r[2] for r in rows[1:]] == list(range(len(ATTACKS)))
+    names = [r[0] for r in rows[1:]]
+    assert names == ["Smith;'=2+5", "a,'+1", "x\t'@y", '\'=HYPERLINK("http://evil/","x")', "Lee, \"'=1+1",
+                     "two\nlines\r\n'-2+3", "plain, text; here", "-3"]
+    # Excel in a semicolon locale, or any reader that ignores quotes, cuts at every separator
+    pieces = re.split(r"[;,\t\r\n]", text)
+    starts = [p.strip().strip('"').lstrip() for p in pieces]
+    live = [p for p in starts if p[:1] in ("=", "+", "-", "@") and not re.fullmatch(r"-?\d+(\.\d+)?", p)]
+    assert live == [], f"formula-like cells after splitting: {live}"
+
+
+def test_separators_inside_a_cell_are_left_alone_in_xlsx():
+    """A workbook cell is one cell whatever it holds: only a formula-like start is neutralised there."""
+    df = pd.DataFrame({"Name": ATTACKS, "Mean": NUMBERS})
+    wb = openpyxl.load_workbook(io.BytesIO(to_xlsx_bytes({"Sheet": df})))
+    values = [[c.value for c in row] for row in wb["Sheet"].iter_rows(min_row=2)]
+    assert [v[0] for v in values] == ["Smith;=2+5", "a,+1", "x\t@y", '\'=HYPERLINK("http://evil/","x")', "Lee, \"=1+1",
+                                      "two\nlines\r\n-2+3", "plain, text; here", "-3"]
+    assert [v[1] for v in values] == NUMBERS
     assert all(c.data_type != "f" for row in wb["Sheet"].iter_rows() for c in row)
 
 

@@ -202,7 +202,7 @@ def test_markdown_escapes_area_names():
     assert "**What we ask of the board.**" in md
     from framework.narrative import md_escape
 
-    assert md_escape("*bold* [x](http://e)") == "\\*bold\\* \\[x\\](http://e)"
+    assert md_escape("*bold* [x](http://e)") == "\\*bold\\* \\[x\\]\\(http\\:\\/\\/e\\)"
 
 
 def test_strengths_say_whether_the_highest_rated_areas_reach_target():

@@ -10,6 +10,7 @@ import re
 
 import pytest
 
+from framework.safe_text import md_text
 from tests.conftest import ROOT, SAMPLE
 from tests.test_privacy import synthetic_district
 
@@ -189,7 +190,7 @@ def test_custom_framework_file_changes_the_whole_app(app):
     go(app, "pages/settings.py")
     app.file_uploader(key="framework_file").set_value(("bad.toml", b"id = 'x'\n[[areas]]\n", "text/plain")).run()
     assert not app.exception
-    assert app.error and "bad.toml" in app.error[0].value
+    assert app.error and md_text("bad.toml") in app.error[0].value  # the message is shown as text
 
 
 def test_two_frameworks_with_one_id_and_title_never_share_cached_figures(tmp_path):

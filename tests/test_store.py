@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import os
 import re
+import sqlite3
+import stat
 from datetime import date
 
 import pandas as pd
@@ -400,6 +403,77 @@ def test_an_unreachable_server_is_one_sentence_without_the_password():
         Store("postgresql://alice:s3cr3t@127.0.0.1:1/rounds")
     text = str(info.value)
     assert "cannot be used" in text and "s3cr3t" not in text and "\n" not in text
+
+
+@pytest.mark.parametrize("url", [
+    "postgresql://alice:s3cr3t@db.example.org:notaport/rounds",  # the issue's: ValueError from the port
+    "postgresql://alice:s3cr3t@[::1/rounds",
+    "postgres://alice:s3cr3t@db.example.org:5x/rounds",
+])
+def test_a_url_with_a_bad_port_is_one_sentence_without_the_password(url):
+    for attempt in (lambda: Store(url), lambda: normalise_url(url), lambda: describe_url(url)):
+        with pytest.raises(StoreError) as info:
+            attempt()
+        text = str(info.value)
+        assert text.startswith("The database URL cannot be read") and text.endswith("database.")
+        assert "s3cr3t" not in text and "alice" not in text and "\n" not in text
+
+
+def test_a_driver_refusing_its_options_is_one_sentence_without_the_password():
+    with pytest.raises(StoreError) as info:
+        Store("postgresql://alice:s3cr3t@127.0.0.1:1/rounds?sslmode=bogus")
+    text = str(info.value)
+    assert text.startswith("The rounds database (PostgreSQL database rounds on 127.0.0.1:1 as alice) cannot be used")
+    assert "s3cr3t" not in text and "\n" not in text
+
+
+@pytest.mark.parametrize("where", ["under a file", "under /proc", "NUL in the name"])
+def test_a_sqlite_path_whose_folder_cannot_be_made_is_one_sentence(tmp_path, where):
+    """FileNotFoundError, NotADirectoryError and ValueError became a traceback; now each is StoreError."""
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a folder")
+    path = {"under a file": f"{blocker}/data/rounds.sqlite", "under /proc": "/proc/no-such-dir/data/rounds.sqlite",
+            "NUL in the name": f"{tmp_path}/ro\x00unds.sqlite"}[where]
+    with pytest.raises(StoreError) as info:
+        Store(f"sqlite:///{path}")
+    text = str(info.value)
+    assert re.fullmatch(r"The rounds database \(SQLite file .+\) cannot be created there: [a-z ]+\.", text, re.S), text
+    assert "\n" not in text and "Traceback" not in text
+
+
+@pytest.mark.parametrize("umask", [0o000, 0o022, 0o077])
+def test_a_new_sqlite_store_is_readable_by_its_owner_only(tmp_path, umask):
+    """The file, its -wal and -shm (and a -journal when one is written) are 0600 and the folders the app
+    makes 0700, whatever the umask; a file that is there already keeps its own mode and works."""
+    path = tmp_path / "data" / "private" / "rounds.sqlite"
+    old = os.umask(umask)
+    try:
+        with Store(f"sqlite:///{path}") as store:
+            save(store, team(6, 1), "Fall 2025", FALL)  # a write: WAL mode makes -wal and -shm
+            files = [path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")]
+            assert all(f.exists() for f in files)
+            assert {f.name: oct(stat.S_IMODE(f.stat().st_mode)) for f in files} == {f.name: "0o600" for f in files}
+        for folder in (path.parent, path.parent.parent):
+            assert oct(stat.S_IMODE(folder.stat().st_mode)) == "0o700", folder
+        # a rollback journal follows the same rule (SQLite copies the database file's mode)
+        raw = sqlite3.connect(path, isolation_level=None)
+        try:
+            raw.execute("PRAGMA journal_mode = DELETE")
+            raw.execute("BEGIN IMMEDIATE")
+            raw.execute("DELETE FROM ratings")
+            journal = path.with_name(path.name + "-journal")
+            assert oct(stat.S_IMODE(journal.stat().st_mode)) == "0o600"
+            raw.execute("ROLLBACK")
+        finally:
+            raw.close()
+    finally:
+        os.umask(old)
+    shared = tmp_path / "shared.sqlite"
+    sqlite3.connect(shared).close()
+    shared.chmod(0o640)
+    with Store(f"sqlite:///{shared}") as store:
+        assert store.list_rounds() == []
+    assert oct(stat.S_IMODE(shared.stat().st_mode)) == "0o640"
 
 
 def test_the_postgresql_fixture_fails_loudly_without_a_server(monkeypatch, tmp_path):
