@@ -19,10 +19,18 @@ FRAMEWORKS_DIR = DATA_DIR / "frameworks"
 DEFAULT_FRAMEWORK_ID = "cosn-2018"
 
 _ID = r"^[a-z0-9][a-z0-9-]*$"
+DESCRIPTOR_MAX = 240  # characters in one level descriptor
 
 
 class DefinitionError(ValueError):
     """A framework, scale or target file that cannot be used; the message says which and why."""
+
+
+class _Levels(dict):
+    """A descriptors dict that hashes by content, so a framework stays hashable like its other (tuple) fields."""
+
+    def __hash__(self) -> int:  # type: ignore[override]
+        return hash(tuple(self.items()))
 
 
 class _Strict(BaseModel):
@@ -42,6 +50,19 @@ class SkillArea(_Strict):
     description: str = ""
     aliases: tuple[str, ...] = ()
     weight: float | None = Field(default=None, gt=0)
+    descriptors: dict[int, str] = Field(default_factory=lambda: _Levels())  # optional: level -> one sentence; see framework/descriptors.py
+
+    @field_validator("descriptors")
+    @classmethod
+    def _descriptor_levels(cls, value: dict[int, str]) -> dict[int, str]:
+        if value:
+            keys = sorted(value)
+            if not 2 <= len(keys) <= 10 or keys != list(range(keys[0], keys[0] + len(keys))):
+                raise ValueError("descriptors must name 2 to 10 consecutive levels (1, 2, 3, 4)")
+            for level, text in value.items():
+                if not 1 <= len(text.strip()) <= DESCRIPTOR_MAX:
+                    raise ValueError(f"the descriptor of level {level} must have 1 to {DESCRIPTOR_MAX} characters")
+        return _Levels((k, v.strip()) for k, v in sorted(value.items()))
 
     @model_validator(mode="after")
     def _default_label(self) -> SkillArea:
