@@ -236,11 +236,11 @@ def _change(now: tuple[str, int | None], before: tuple[str, int | None] | None, 
         direction = "up" if diff > 0 else "down"
         return diff, direction, f"{ARROWS[direction]} {direction} {_levels(abs(diff))}"
     if status == RATED:
-        return None, "", ("rated now; not part of my role last time" if p_status == NOT_APPLICABLE
+        return None, "", ("was not part of my role" if p_status == NOT_APPLICABLE
                           else "no rating last time")
     if p_status == RATED:
         was = scale.level_text(p_rating)
-        return None, "", (f"not part of my role now; was {was}" if status == NOT_APPLICABLE
+        return None, "", (f"now not part of my role; was {was}" if status == NOT_APPLICABLE
                           else f"not answered now; was {was}")
     return None, "", ""
 
