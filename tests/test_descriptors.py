@@ -263,3 +263,16 @@ def test_malformed_descriptor_files_are_refused_with_one_sentence(files, framewo
         load_descriptor_set(get_framework(framework_id), files)
     assert says in str(err.value)
     assert "\n" not in str(err.value)
+
+
+def test_the_readme_example_with_descriptors_parses():
+    """The README's framework-file example is a real file: its descriptors load and show on both scales."""
+    from tests.conftest import ROOT
+
+    readme = (ROOT / "README.md").read_text("utf-8")
+    block = next(b for b in re.findall(r"```toml\n(.*?)```", readme, re.S) if 'id = "iste-leaders"' in b)
+    fw = parse_framework(block, "README example")
+    got = descriptors(fw, PROFICIENCY)
+    assert got["equity-citizenship"][1].startswith("Beginning: I follow the district's guidance on fair access")
+    assert descriptor_source(fw, "visionary-planner") == "generic"
+    assert descriptors(fw, AGREEMENT)["equity-citizenship"][5].startswith("Strongly agree: I lead district work")
