@@ -28,10 +28,18 @@ MAX_FILE_BYTES = 256 * 1024  # the built-in definitions are under 5 KB
 MAX_DEPTH = 10  # document > areas > area > aliases is 4
 MAX_AREAS = 200
 MAX_CATEGORIES = 50
+DESCRIPTOR_MAX = 240  # characters in one level descriptor
 
 
 class DefinitionError(ValueError):
     """A framework, scale or target file that cannot be used; the message says which and why."""
+
+
+class _Levels(dict):
+    """A descriptors dict that hashes by content, so a framework stays hashable like its other (tuple) fields."""
+
+    def __hash__(self) -> int:  # type: ignore[override]
+        return hash(tuple(self.items()))
 
 
 class _Strict(BaseModel):
@@ -51,6 +59,19 @@ class SkillArea(_Strict):
     description: str = ""
     aliases: tuple[str, ...] = ()
     weight: float | None = Field(default=None, gt=0)
+    descriptors: dict[int, str] = Field(default_factory=lambda: _Levels())  # optional: level -> one sentence; see framework/descriptors.py
+
+    @field_validator("descriptors")
+    @classmethod
+    def _descriptor_levels(cls, value: dict[int, str]) -> dict[int, str]:
+        if value:
+            keys = sorted(value)
+            if not 2 <= len(keys) <= 10 or keys != list(range(keys[0], keys[0] + len(keys))):
+                raise ValueError("descriptors must name 2 to 10 consecutive levels (1, 2, 3, 4)")
+            for level, text in value.items():
+                if not 1 <= len(text.strip()) <= DESCRIPTOR_MAX:
+                    raise ValueError(f"the descriptor of level {level} must have 1 to {DESCRIPTOR_MAX} characters")
+        return _Levels((k, v.strip()) for k, v in sorted(value.items()))
 
     @model_validator(mode="after")
     def _default_label(self) -> SkillArea:

@@ -55,6 +55,17 @@ def latin1_safe(text: str) -> str:
     return "".join(out)
 
 
+def use_fonts(pdf: FPDF, font_dir: Path | None) -> tuple[str, bool]:
+    """Register DejaVu Sans (regular and bold) from ``font_dir`` when both files are there. Returns the font family
+    to use and whether it prints Unicode; without the files, ("helvetica", False): pass text through
+    :func:`latin1_safe`."""
+    if font_dir is not None and all((font_dir / f).is_file() for f in FONT_FILES.values()):
+        for style, name in FONT_FILES.items():
+            pdf.add_font("dejavu", style, str(font_dir / name))
+        return "dejavu", True
+    return "helvetica", False
+
+
 class _Doc(FPDF):
     def __init__(self, report: BoardReport, accent: tuple[int, int, int], font_dir: Path | None):
         super().__init__(orientation="P", unit="mm", format="letter")
@@ -63,12 +74,7 @@ class _Doc(FPDF):
         self.accent_text = readable_accent(accent)
         self.set_margins(MARGIN, MARGIN, MARGIN)
         self.set_auto_page_break(True, margin=20)
-        self.unicode = False
-        self.family = "helvetica"
-        if font_dir is not None and all((font_dir / f).is_file() for f in FONT_FILES.values()):
-            for style, name in FONT_FILES.items():
-                self.add_font("dejavu", style, str(font_dir / name))
-            self.family, self.unicode = "dejavu", True
+        self.family, self.unicode = use_fonts(self, font_dir)
         self.alias_nb_pages()
 
     def t(self, text: str) -> str:
