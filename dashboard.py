@@ -31,6 +31,7 @@ from ui.shared import (
     framework_choices,
     init_state,
     md,
+    my_pages,
 )
 
 HERE = Path(__file__).parent / "pages"
@@ -55,17 +56,29 @@ if viewer.can(UPLOAD):
     data_pages.append(st.Page(HERE / "upload.py", title="Upload survey", icon=":material/upload_file:",
                               url_path="upload"))
 if viewer.can(MANAGE_ROUNDS):
+    data_pages.append(st.Page(HERE / "run_round.py", title="Run a survey round", icon=":material/how_to_vote:",
+                              url_path="run"))
     data_pages.append(st.Page(HERE / "rounds.py", title="Survey rounds", icon=":material/history:", url_path="rounds"))
+    data_pages.append(st.Page(HERE / "team_growth.py", title="Team growth", icon=":material/school:",
+                              url_path="growth"))
 if viewer.can(EDIT_FRAMEWORK):
     data_pages.append(st.Page(HERE / "settings.py", title="Targets and framework", icon=":material/tune:",
                               url_path="settings"))
 if viewer.can(MANAGE_ACCESS):
     data_pages.append(st.Page(HERE / "access.py", title="Access and audit log", icon=":material/admin_panel_settings:",
                               url_path="access"))
-if viewer.can(VIEW_OWN) and viewer.mode != LOCAL and not viewer.can(VIEW_TEAM):
-    own.append(st.Page(HERE / "my_ratings.py", title="My ratings", icon=":material/person:", url_path="me",
-                       default=True))
-sections = {"Team": team, "Board": board, "Data and settings": data_pages, "Me": own}
+if viewer.can(VIEW_OWN) and viewer.mode != LOCAL:
+    mine = my_pages(viewer)
+    if "assessment" in mine:
+        own.append(st.Page(HERE / "assessment.py", title="Self-assessment", icon=":material/edit_note:",
+                           url_path="assessment", default=not team))
+    own.append(st.Page(HERE / "my_results.py", title="My results", icon=":material/person:", url_path="me",
+                       default=not team and "assessment" not in mine))
+    if "supervise" in mine:
+        own.append(st.Page(HERE / "supervise.py", title="Rate my team", icon=":material/supervisor_account:",
+                           url_path="supervise"))
+sections = {"Me": own, "Team": team, "Board": board, "Data and settings": data_pages} if own and not team else \
+    {"Team": team, "Board": board, "Me": own, "Data and settings": data_pages}
 nav = st.navigation({name: pages for name, pages in sections.items() if pages})
 
 with st.sidebar:

@@ -16,8 +16,9 @@ Roles (checked on the server for every page and every action):
 * **admin** (the CTO): everything: upload, mapping, rounds, targets and framework, the named view,
   deleting data, managing who has which role, the audit log;
 * **leader** (superintendent, cabinet, board liaison): the anonymous pages, the board report and its
-  exports; never the named view, never one person's rating;
-* **staff**: their own ratings only;
+  exports (and, like everyone, their own ratings); never the named view, never anyone else's rating;
+* **staff**: their own self-assessment, ratings and growth plan only (anyone invited to a survey round
+  run in the dashboard is staff for it, unless the list gives them more);
 * anyone signed in but not on the list: nothing but one sentence saying whom to ask.
 """
 
@@ -50,7 +51,7 @@ VIEW_OWN = "see one's own ratings"
 PERMISSIONS: dict[str, frozenset[str]] = {
     ADMIN: frozenset({VIEW_TEAM, VIEW_BOARD, EXPORT_BOARD, VIEW_NAMED, UPLOAD, EDIT_MAPPING, MANAGE_ROUNDS,
                       DELETE_DATA, EDIT_TARGETS, EDIT_FRAMEWORK, MANAGE_ACCESS, VIEW_AUDIT, VIEW_OWN}),
-    LEADER: frozenset({VIEW_TEAM, VIEW_BOARD, EXPORT_BOARD}),
+    LEADER: frozenset({VIEW_TEAM, VIEW_BOARD, EXPORT_BOARD, VIEW_OWN}),
     STAFF: frozenset({VIEW_OWN}),
 }
 

@@ -61,6 +61,9 @@ class Chart:
     alt: str = ""  # one-sentence description for screen readers
 
 
+SUPERVISORS_RATINGS = "each person's supervisor's rating, not self-ratings (chosen for this round)"
+
+
 @dataclass
 class BoardReport:
     meta: ReportMeta
@@ -75,6 +78,7 @@ class BoardReport:
     charts: dict[str, Chart] = field(default_factory=dict)
     rows_read: int | None = None
     rows_used: int | None = None
+    rated_by: str = ""  # "" = self-ratings; else whose ratings these are, in words (SUPERVISORS_RATINGS)
 
     # ---- derived ------------------------------------------------------------------------
     @property
@@ -165,6 +169,7 @@ def build_board_report(
     meta: ReportMeta | None = None,
     rows_read: int | None = None,
     rows_used: int | None = None,
+    rated_by: str = "",
 ) -> BoardReport:
     """Findings and charts for the board from the data set's audited publication: the whole team's
     anonymous figures, exactly as the anonymous pages show them (a board document never computes a
@@ -175,7 +180,8 @@ def build_board_report(
     k = publication.k
     summary = board_summary(areas, publication.framework, publication.scale, n, k)
     report = BoardReport(meta or ReportMeta(), publication.framework, publication.scale, k, n, areas, categories,
-                         headline(areas, n), summary, rows_read=rows_read, rows_used=rows_used)
+                         headline(areas, n), summary, rows_read=rows_read, rows_used=rows_used,
+                         rated_by=rated_by)
     report.charts = build_charts(report)
     return report
 
@@ -187,10 +193,13 @@ def build_charts(report: BoardReport) -> dict[str, Chart]:
         return {}
     shown = areas[~areas["suppressed"].astype(bool) & areas["n"].gt(0)]
     base = f"Based on {n} {'respondent' if n == 1 else 'respondents'}. Anonymous: results resting on fewer than {k} people are hidden."
+    if report.rated_by:  # a round run in the dashboard whose admin chose supervisors' ratings for it
+        base += f" Ratings: {report.rated_by}."
+    rating = "rating" if report.rated_by else "self-rating"
     rows = len(shown)
     makers = {
         "radar": lambda: Chart(
-            "radar", "Team average against target", f"Average self-rating per skill area (solid) against the "
+            "radar", "Team average against target", f"Average {rating} per skill area (solid) against the "
             f"target (dashed), on the {sc.range_text} scale; shaded sectors are the framework's categories. {base}",
             radar_figure(areas, fw, sc, n, title="Team average against target"), 640, 560,
             _table(shown, ["area", "n", "mean", "target"]),

@@ -49,7 +49,8 @@ from framework.store import (
 
 DRAFT, OPEN, CLOSED = "draft", "open", "closed"
 SELF, SUPERVISOR = "self", "supervisor"
-NOTE_MAX = 2_000
+NOTE_MAX = 2_000  # the private note that goes with a self-assessment
+FOCUS_NOTE_MAX = 1_000  # the note that goes with one's chosen focus areas (framework.growth.FocusChoice)
 MAX_INVITED = 100_000
 EMAIL = re.compile(r"^[^@\s,;]+@[^@\s,;]+\.[^@\s,;]+$")
 
@@ -263,6 +264,11 @@ def invitations(store: Store, cid: int) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["email", "name", "role", "school", "supervisor"])
 
 
+def has_answers(store: Store, cid: int) -> bool:
+    """Whether anyone has answered: from then on the round's framework and scale are fixed."""
+    return _has_answers(store, cid)
+
+
 def _has_answers(store: Store, cid: int) -> bool:
     q = sa.select(sa.func.count()).select_from(answers_table).where(answers_table.c.campaign_id == int(cid))
     return bool(store._read(q)[0][0])
@@ -452,10 +458,47 @@ def supervisees(store: Store, email: str) -> list[tuple[Campaign, dict]]:
     return out
 
 
+def for_round(store: Store, round_id: int) -> Campaign | None:
+    """The round run in the dashboard that was saved as this stored round (None for an imported file)."""
+    t = campaigns_table
+    rows = store._read(sa.select(t).where(t.c.round_id == int(round_id)))
+    return _campaign(rows[0]) if rows else None
+
+
+def submitted_answers(store: Store, cid: int, email: str, rater: str = SELF) -> dict | None:
+    """The submitted answers ({area id: level | "N/A"}) of one response, None when it was not submitted."""
+    got = response(store, cid, email, rater)
+    return got["answers"] if got["submitted_at"] is not None else None
+
+
+def supervisor_pairs(store: Store, cid: int) -> pd.DataFrame:
+    """Named view (admins): each person's self-rating beside their supervisor's, per skill area, for the
+    submitted responses of a round that asks supervisors. Columns: email, name, area_id, self, supervisor."""
+    c = get(store, cid)
+    a, r = answers_table, responses_table
+    done = {(e, rater) for e, rater in store._read(sa.select(r.c.email, r.c.rater).where(
+        r.c.campaign_id == int(cid), r.c.submitted_at.is_not(None)))}
+    given = {}
+    for e, rater, area, rating, status in store._read(sa.select(a.c.email, a.c.rater, a.c.area_id, a.c.rating,
+                                                                a.c.status).where(a.c.campaign_id == int(cid))):
+        if (e, rater) in done:
+            given[(e, rater, area)] = int(rating) if status == RATED else "N/A"
+    rows = []
+    for person in invitations(store, cid).itertuples(index=False):
+        if (person.email, SELF) not in done and (person.email, SUPERVISOR) not in done:
+            continue
+        for area in c.framework.area_ids:
+            rows.append((person.email, person.name, area, given.get((person.email, SELF, area)),
+                         given.get((person.email, SUPERVISOR, area))))
+    return pd.DataFrame(rows, columns=["email", "name", "area_id", "self", "supervisor"])
+
+
 # ---- counts and the ratings a round holds ----------------------------------------------------------------------
 def response_rate(store: Store, cid: int, k: int) -> dict:
     """Counts only: invited and submitted overall, and per role and per school or department for the
-    groups with at least k people invited (smaller groups are counted only in the overall figure)."""
+    groups with at least k people invited. Smaller groups are counted only in the overall figure; and since
+    the overall figure minus the groups shown gives the groups left out, those left out together must hold at
+    least k people too (else the smallest groups shown are left out as well)."""
     inv = invitations(store, cid)
     r = responses_table
     done = {e for (e,) in store._read(sa.select(r.c.email).where(
@@ -465,9 +508,12 @@ def response_rate(store: Store, cid: int, k: int) -> dict:
     for by, col in (("role", "role"), ("school", "school")):
         g = inv.assign(group=inv[col].replace("", "Not stated")).groupby("group")
         table = pd.DataFrame({"invited": g.size(), "submitted": g["submitted"].sum().astype(int)})
-        shown = table[table["invited"] >= k].sort_values("invited", ascending=False)
-        out["by"][by] = shown.reset_index().rename(columns={"group": by})
-        out["by"][by + "_hidden"] = int((table["invited"] < k).sum())
+        table = table.sort_values("invited", ascending=False, kind="stable")
+        keep = table["invited"] >= k
+        while (~keep).any() and table.loc[~keep, "invited"].sum() < k and keep.any():
+            keep[keep[keep].index[-1]] = False  # the smallest group still shown joins those left out
+        out["by"][by] = table[keep].reset_index().rename(columns={"group": by})
+        out["by"][by + "_hidden"] = int((~keep).sum())
     return out
 
 
@@ -531,8 +577,8 @@ def save_focus(store: Store, email: str, round_label: str, areas: list[str], not
     if len(areas) > 3:
         raise StoreError("Choose at most three focus areas.")
     note = (note or "").strip()
-    if len(note) > NOTE_MAX:
-        raise StoreError(f"A note has at most {NOTE_MAX:,} characters.")
+    if len(note) > FOCUS_NOTE_MAX:
+        raise StoreError(f"A note has at most {FOCUS_NOTE_MAX:,} characters.")
     email = normal_email(email)
     t = focus_table
 

@@ -26,6 +26,8 @@ GROWTH_FILE = DATA_DIR / "growth.toml"
 TOP_LEVEL = 4
 LEVELS = (1, 2, 3, 4)
 STEP_MAX = 400  # characters in one step
+MAX_FILE_BYTES = 512 * 1024  # the shipped file is about 24 KB
+MAX_AREAS = 200  # as a framework file
 STEPS_BELOW_TOP = (2, 4)  # at least, at most, for levels 1–3
 STEPS_AT_TOP = (1, 3)
 
@@ -156,6 +158,9 @@ def _describe(err: ValidationError, raw: object) -> str:
 
 def parse_growth(text: str | bytes, source: str = "growth file") -> GrowthLibrary:
     """Read and validate a library given as TOML text; a bad one raises DefinitionError with one sentence."""
+    size = len(text) if isinstance(text, bytes) else len(text.encode("utf-8", errors="replace"))
+    if size > MAX_FILE_BYTES:
+        raise DefinitionError(f"{source} is larger than {MAX_FILE_BYTES // 1024} KB; a growth library is far smaller.")
     if isinstance(text, bytes):
         try:
             text = text.decode("utf-8-sig")
@@ -165,6 +170,10 @@ def parse_growth(text: str | bytes, source: str = "growth file") -> GrowthLibrar
         raw = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise DefinitionError(f"{source} is not valid TOML ({exc}).") from None
+    except RecursionError:
+        raise DefinitionError(f"{source} nests tables too deeply.") from None
+    if isinstance(raw.get("areas"), list) and len(raw["areas"]) > MAX_AREAS:
+        raise DefinitionError(f"{source} lists {len(raw['areas']):,} skill areas; at most {MAX_AREAS} are read.")
     try:
         return GrowthLibrary.model_validate(raw)
     except ValidationError as exc:

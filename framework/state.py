@@ -142,6 +142,41 @@ def reset_targets(store: Store, actor: str) -> None:
            actor, "reset targets", "targets", "back to the defaults")
 
 
+# ---- settings: the professional-learning library ---------------------------------------------------------
+GROWTH_KEY = "growth_library"
+
+
+def growth_library(store: Store):
+    """The professional-learning suggestions growth plans draw on: the admins' edited copy, else the shipped
+    file (framework/data/growth.toml)."""
+    from framework.growth_library import builtin_growth, parse_growth
+
+    text = _setting(store, GROWTH_KEY)
+    return parse_growth(text, "the stored professional-learning library") if text else builtin_growth()
+
+
+def growth_text(store: Store) -> str:
+    """The library as the text an admin downloads, edits and uploads again."""
+    from framework.growth_library import default_growth_text
+
+    return _setting(store, GROWTH_KEY) or default_growth_text()
+
+
+def save_growth(store: Store, actor: str, text: str, filename: str = "growth.toml"):
+    """Keep an admin's edited library (validated first: a file that does not read is refused whole)."""
+    from framework.growth_library import parse_growth
+
+    library = parse_growth(text, filename)
+    _write(store, [_put_setting(GROWTH_KEY, text, actor)], actor, "save professional-learning library", filename,
+           f"{len(library.areas)} skill areas")
+    return library
+
+
+def reset_growth(store: Store, actor: str) -> None:
+    _write(store, [lambda conn: conn.execute(sa.delete(settings_table).where(settings_table.c.key == GROWTH_KEY))],
+           actor, "reset professional-learning library", "growth.toml", "back to the shipped file")
+
+
 # ---- settings: the district's minimum group size -----------------------------------------------------------
 K_KEY = "min_group_size"
 

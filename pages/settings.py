@@ -8,6 +8,8 @@ from framework import state
 from framework.access import EDIT_FRAMEWORK, EDIT_TARGETS
 from framework.aggregate import FLOOR_MIN_GROUP_SIZE
 from framework.definitions import DefinitionError
+from framework.growth_library import MAX_FILE_BYTES as GROWTH_MAX_BYTES
+from framework.growth_library import default_growth_text
 from framework.store import StoreError
 from framework.targets import targets_from_table, targets_table
 from ui.auth import require
@@ -112,3 +114,49 @@ st.file_uploader(
     on_change=_load_custom,
     help="For example the ISTE Standards for Education Leaders. It is saved for everyone using the dashboard.",
 )
+
+st.divider()
+st.subheader("Professional-learning suggestions")
+st.markdown(
+    "The next steps each person's growth plan suggests, per skill area and level: the ISTE Standards for Education "
+    "Leaders and the CETL content area that fit, and learning activities (shadowing, a course, a professional "
+    "community, a stretch assignment, reading; mentoring or leading at the top). Download the file, edit it in any "
+    "text editor (its header explains the format) and load it again: every growth plan uses it at once."
+)
+library = state.growth_library(store)
+st.caption(md(f"In use: {'your district’s edited copy' if state.growth_text(store) != default_growth_text() else 'the shipped file'}"
+              f", {len(library.areas)} skill areas."))
+g1, g2 = st.columns([1, 1])
+g1.download_button("Download the suggestions (growth.toml)", state.growth_text(store).encode("utf-8"),
+                   file_name="growth.toml", mime="application/toml", icon=":material/download:", key="growth-download")
+
+
+def _load_growth() -> None:
+    v = require(EDIT_FRAMEWORK)
+    f = st.session_state.get("growth_file")
+    if f is None:
+        return
+    if f.size > GROWTH_MAX_BYTES:
+        st.session_state["settings_flash"] = ("error", f"{f.name} was not loaded: it is larger than "
+                                              f"{GROWTH_MAX_BYTES // 1024} KB.")
+        return
+    try:
+        lib = state.save_growth(store, v.actor, f.getvalue().decode("utf-8-sig", errors="strict"), f.name)
+    except UnicodeDecodeError:
+        st.session_state["settings_flash"] = ("error", f"{f.name} was not loaded: it is not a UTF-8 text file.")
+    except (DefinitionError, StoreError) as exc:
+        st.session_state["settings_flash"] = ("error", f"{f.name} was not loaded: {exc}")
+    else:
+        st.session_state["settings_flash"] = ("success", f"Loaded {f.name}: {len(lib.areas)} skill areas; every "
+                                              "growth plan now uses these suggestions.")
+
+
+def _reset_growth() -> None:
+    v = require(EDIT_FRAMEWORK)
+    state.reset_growth(store, v.actor)
+    st.session_state["settings_flash"] = ("success", "The suggestions are back to the shipped file.")
+
+
+st.file_uploader("Load edited suggestions (.toml)", type=["toml"], key="growth_file", on_change=_load_growth)
+g2.button("Back to the shipped suggestions", on_click=_reset_growth, key="growth-reset",
+          disabled=state.growth_text(store) == default_growth_text())

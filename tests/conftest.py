@@ -13,6 +13,14 @@ from pathlib import Path
 
 import pytest
 
+
+def plain(markdown: str) -> str:
+    """Text as a reader sees it: Markdown's backslash escapes (framework.safe_text.md_text) removed."""
+    import re
+
+    return re.sub(r"\\([!-/:-@\[-`{-~])", r"\1", markdown)
+
+
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLE = ROOT / "data" / "sample_district.csv"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",

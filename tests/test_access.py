@@ -8,6 +8,7 @@ for real against an OpenID Connect provider.
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 from datetime import date
@@ -60,8 +61,9 @@ def test_roles_and_what_they_may_do():
     assert all(admin.can(a) for a in access.PERMISSIONS[ADMIN])
     assert leader.can(access.VIEW_TEAM) and leader.can(access.EXPORT_BOARD)
     for action in (access.VIEW_NAMED, access.UPLOAD, access.DELETE_DATA, access.EDIT_TARGETS, access.MANAGE_ACCESS,
-                   access.VIEW_OWN):
+                   access.MANAGE_ROUNDS):
         assert not leader.can(action)
+    assert leader.can(access.VIEW_OWN)  # a leader's own ratings and growth plan, like anyone's
     assert staff.can(access.VIEW_OWN) and not staff.can(access.VIEW_TEAM) and not staff.can(access.VIEW_BOARD)
     assert not any(stranger.can(a) for a in access.PERMISSIONS[ADMIN])
     with pytest.raises(access.AccessDenied, match="switch on the named view"):
@@ -167,7 +169,7 @@ def page_text(at) -> str:
         parts += [str(e.value) for e in getattr(at, kind)]
     parts += [f"{m.label} {m.value}" for m in at.metric]
     parts += [e.value.to_csv() for e in at.dataframe]
-    return "\n".join(parts)
+    return re.sub(r"\\([!-/:-@\[-`{-~])", r"\1", "\n".join(parts))  # Markdown's escapes, as a reader sees the text
 
 
 def refused_by_the_page(at, page: str) -> None:
@@ -252,16 +254,18 @@ def test_a_page_checks_the_role_itself_even_if_reached(monkeypatch, district):
     assert stops == [True]
 
 
-def test_staff_see_their_own_ratings_and_nobody_else(app, monkeypatch, district):
+def test_staff_see_their_own_results_and_growth_plan_and_nobody_else(app, monkeypatch, district):
     at = as_person(app, monkeypatch, "mhughes@example-district.org", "Michael Hughes").run()
     assert not at.exception, at.exception
-    assert [p for p in at.title if p.value == "My ratings"]
+    assert [p for p in at.title if p.value == "My results"]
     table = at.table[0].value
-    assert len(table) == 10 and set(table.columns) >= {"Your rating", "Your role's target"}
+    assert len(table) == 10 and set(table.columns) >= {"Your rating", "Your role's target", "Team mean", "Team n"}
     # Michael Hughes, Systems Engineer: Leadership and Vision "2 - Developing" in the sample
     assert table.loc["Leadership and Vision", "Your rating"] == "2 Developing"
     text = page_text(at)
+    assert "My growth plan" in text and "Next steps:" in text
     assert "Samuel Lopez" not in text and "Respondents" not in text
+    assert at.get("download_button")  # the one-page PDF of the plan
     refused_by_the_page(at, "pages/overview.py")
 
 

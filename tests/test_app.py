@@ -11,7 +11,7 @@ from framework.definitions import get_framework
 from framework.importer import read_survey
 from framework.publication import publish
 from framework.targets import default_targets
-from tests.conftest import SAMPLE
+from tests.conftest import SAMPLE, plain
 
 PAGES = ["pages/overview.py", "pages/upload.py", "pages/trends.py", "pages/rounds.py", "pages/board.py"]
 
@@ -125,7 +125,7 @@ def test_a_refused_upload_offers_its_columns_in_the_mapping_editor(app):
     coded = b"Who,Q1,Q2\nAnn,3,4\nBo,2,2\nCy,4,1\n"
     app.file_uploader(key="uploader").set_value(("coded.csv", coded, "text/csv")).run()
     assert not app.exception
-    assert app.error and app.error[0].value.startswith("coded.csv has 3 columns ('Who', 'Q1', 'Q2'), none of them")
+    assert app.error and plain(app.error[0].value).startswith("coded.csv has 3 columns ('Who', 'Q1', 'Q2'), none of them")
     assert any("How the columns of coded.csv were read" in m.value for m in app.markdown)
     assert any(b.label == "Apply these columns" for b in app.button)
     app.session_state["upload"]["files"][0]["overrides"] = {"Who": "name", "Q1": "leadership-vision", "Q2": ""}
@@ -181,7 +181,7 @@ def test_files_on_two_scales_need_an_explicit_rescale(app):
     assert app.session_state["source"] == "sample"
     app.selectbox(key="rescale_choice").select("1-4").run()
     assert not app.exception
-    assert any("five.csv was rescaled" in i.value and "5→4" in i.value for i in app.info)
+    assert any("five.csv was rescaled" in plain(i.value) and "5→4" in plain(i.value) for i in app.info)
     assert app.session_state["source"] == "upload"
     app.switch_page("pages/overview.py").run()
     # 1–4 file: 4,2,3,1,2,3; five.csv rescaled: 5→4, 5→4, 2→2

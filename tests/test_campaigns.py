@@ -7,6 +7,8 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from framework import campaigns
 from framework.campaigns import CLOSED, DRAFT, OPEN, SELF, SUPERVISOR
@@ -140,11 +142,43 @@ def test_response_rates_are_counts_and_only_for_groups_of_at_least_k(store):
         campaigns.submit(store, c.id, email)
     rate = campaigns.response_rate(store, c.id, k=5)
     assert (rate["invited"], rate["submitted"]) == (9, 3)
+    # the coaches (3 invited) are not shown; and the technicians (6, 2 submitted) are not shown either, because
+    # 9 - 6 and 3 - 2 would give the coaches' counts by subtraction
+    assert rate["by"]["role"].empty and rate["by"]["role_hidden"] == 2
+    assert rate["by"]["school"].empty
+
+    more = "\n".join(f"s{i}@district.org,Analyst {i},Data Analyst,South," for i in range(5))
+    campaigns.invite(store, ADMIN, c.id, campaigns.parse_invitations(more)[0])
+    rate = campaigns.response_rate(store, c.id, k=5)
     roles = rate["by"]["role"]
-    assert roles["role"].tolist() == ["Help Desk Technician"]  # coaches (3 invited) are not shown on their own
+    assert roles["role"].tolist() == ["Help Desk Technician"]  # the analysts (5) are left out with the coaches (3)
     assert roles[["invited", "submitted"]].values.tolist() == [[6, 2]]
-    assert rate["by"]["role_hidden"] == 1
-    assert set(rate["by"]["school"]["school"]) == {"North"}
+    assert rate["by"]["role_hidden"] == 2
+    assert rate["by"]["school"][["school", "invited", "submitted"]].values.tolist() == [["South", 8, 1],
+                                                                                          ["North", 6, 2]]
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(sizes=st.lists(st.integers(1, 9), min_size=1, max_size=6), k=st.integers(3, 6), data=st.data())
+def test_no_left_out_group_of_a_response_rate_can_be_recovered_by_subtraction(store, sizes, k, data):
+    """The attacker's oracle: knowing the overall counts and every group shown, the counts of the groups left
+    out are known only as a total over at least k people (or not at all)."""
+    store.delete_all()
+    lines = ["email,name,role,school"]
+    for g, size in enumerate(sizes):
+        lines += [f"g{g}p{i}@district.org,P,Role {g},School {g % 2}" for i in range(size)]
+    c = campaigns.open_round(store, ADMIN, a_round(store, "\n".join(lines)).id)
+    everyone = [line.split(",")[0] for line in lines[1:]]
+    for email in data.draw(st.lists(st.sampled_from(everyone), unique=True, max_size=len(everyone))):
+        answer_all(store, c.id, email)
+        campaigns.submit(store, c.id, email)
+    rate = campaigns.response_rate(store, c.id, k)
+    for by, groups in (("role", len(sizes)), ("school", min(2, len(sizes)))):
+        shown = rate["by"][by]
+        assert (shown["invited"] >= k).all()
+        left_out = rate["invited"] - int(shown["invited"].sum())
+        assert rate["by"][by + "_hidden"] == groups - len(shown)
+        assert left_out == 0 or left_out >= k or shown.empty, (by, shown, left_out)
 
 
 def test_supervisors_rate_their_own_reports_only_when_the_round_asks_them(store):

@@ -36,7 +36,7 @@ from framework.publication.export import publication_json
 from framework.report_pdf import build_pdf
 from framework.report_pptx import build_pptx
 from framework.targets import default_targets
-from tests.conftest import SAMPLE
+from tests.conftest import SAMPLE, plain
 
 FW = get_framework()
 K = 5
@@ -102,6 +102,7 @@ def found(x: float, vals: np.ndarray, places: int | None) -> bool:
 
 
 def numbers_in_text(text: str) -> list[tuple[float, int]]:
+    text = plain(text)
     text = re.sub(r"\b(19|20)\d\d-\d\d-\d\d\b", " ", text)  # ISO dates
     text = re.sub(r"\b(January|February|March|April|May|June|July|August|September|October|November|"
                   r"December) \d{1,2}(–\d{1,2})?, \d{4}", " ", text)  # "October 5–14, 2026"

@@ -169,11 +169,11 @@ def test_a_leader_sees_the_anonymous_pages_and_nothing_named(browser, signed_in_
     context.close()
 
 
-def test_staff_see_only_their_own_ratings(browser, signed_in_app):
+def test_staff_see_only_their_own_results(browser, signed_in_app):
     context, page = sign_in(browser, signed_in_app, STAFF)
-    expect(page.get_by_text("My ratings")).to_be_visible(timeout=30_000)
+    expect(page.get_by_role("heading", name="My results")).to_be_visible(timeout=30_000)
     expect(page.get_by_test_id("stTable")).to_be_visible(timeout=30_000)
-    assert nav_links(page) in ([], ["My ratings"])
+    assert nav_links(page) in ([], ["My results"])
     main = page.locator('[data-testid="stMain"]').inner_text()
     assert "Leadership and Vision" in main and "Samuel Lopez" not in main and "Respondents" not in main
     page.goto(signed_in_app.rstrip("/") + "/gaps")

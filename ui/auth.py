@@ -16,11 +16,12 @@ from pathlib import Path
 
 import streamlit as st
 
-from framework import state
+from framework import campaigns, state
 from framework.access import (
     ADMIN,
     LOCAL,
     PROXY,
+    STAFF,
     AccessDenied,
     AuthConfig,
     Viewer,
@@ -29,6 +30,7 @@ from framework.access import (
     refuse_to_serve,
     resolve_role,
 )
+from framework.campaigns import CLOSED, OPEN
 from framework.narrative import md_escape
 from framework.store import StoreError
 
@@ -75,6 +77,8 @@ def current_viewer(cfg: AuthConfig | None = None) -> Viewer:
         if store is not None:
             try:
                 stored = state.role_of(store, email)
+                if stored is None and campaigns.invited_to(store, email, statuses=(OPEN, CLOSED)):
+                    stored = STAFF  # invited to a round run in the dashboard: staff for their own answers
             except StoreError:
                 stored = None
     return Viewer(cfg.mode, email, name, resolve_role(cfg, email, stored), signed_in=True)

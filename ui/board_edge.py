@@ -83,8 +83,9 @@ def current_meta() -> ReportMeta:
 
 
 @st.cache_data(show_spinner="Preparing the board report…", max_entries=16)
-def _report(_publication: Publication, key: tuple, meta: ReportMeta, rows: tuple[int, int]) -> BoardReport:
-    return build_board_report(_publication, meta, rows_read=rows[0], rows_used=rows[1])
+def _report(_publication: Publication, key: tuple, meta: ReportMeta, rows: tuple[int, int], rated_by: str = ""
+            ) -> BoardReport:
+    return build_board_report(_publication, meta, rows_read=rows[0], rows_used=rows[1], rated_by=rated_by)
 
 
 def board_key(data: Dataset) -> tuple:
@@ -97,7 +98,7 @@ def board_report(data: Dataset, meta: ReportMeta) -> BoardReport:
     group size, at least 3), whatever the view (named or anonymous) and the filters of the other pages."""
     results = data.data.results
     rows = (sum(r.report.rows_read for r in results), sum(r.report.rows_used for r in results))
-    return _report(data.publication, board_key(data), meta, rows)
+    return _report(data.publication, board_key(data), meta, rows, data.rated_by)
 
 
 # ---- images and exports --------------------------------------------------------------------------

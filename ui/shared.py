@@ -36,7 +36,7 @@ from framework.store import Round, StoreError
 from framework.targets import TargetSet, default_targets
 from ui.store import get_store
 
-SOURCE_SAMPLE, SOURCE_UPLOAD, SOURCE_ROUND = "sample", "upload", "round:"
+SOURCE_SAMPLE, SOURCE_UPLOAD, SOURCE_ROUND, SOURCE_LIVE = "sample", "upload", "round:", "live:"
 K_SOURCE, K_FRAMEWORK, K_MIN_GROUP, K_UPLOAD, K_SCALE = "source", "framework_id", "min_group_size", "upload", "scale"
 K_NAMED, K_WEIGHTED, K_ROUND = "named_view", "weighted", "round"
 CUSTOM = "custom:"  # framework choices stored in the database: "custom:<content digest>"
@@ -142,6 +142,23 @@ def district_k() -> int:
         return DEFAULT_MIN_GROUP_SIZE
 
 
+def my_pages(viewer: Viewer) -> set[str]:
+    """The person's own pages beyond My results: "assessment" when a round they are invited to is open,
+    "supervise" when they supervise someone in an open round that asks supervisors."""
+    from framework import campaigns
+
+    store = get_store(quiet=True)
+    if store is None or not viewer.email:
+        return set()
+    try:
+        out = {"assessment"} if campaigns.invited_to(store, viewer.email) else set()
+        if campaigns.supervisees(store, viewer.email):
+            out.add("supervise")
+    except StoreError:
+        return set()
+    return out
+
+
 # ---- stored rounds as data sets ---------------------------------------------------------------------
 def stored_rounds() -> list[Round]:
     store = get_store(quiet=True)
@@ -162,9 +179,24 @@ def data_sources(viewer: Viewer) -> dict[str, str]:
         upload = st.session_state.get(K_UPLOAD)
         if viewer.can(UPLOAD) and upload and upload.get("ok"):
             out[SOURCE_UPLOAD] = "Uploaded: " + ", ".join(f["name"] for f in upload["files"])
+    if viewer.can(UPLOAD):  # a round still open: admins only (figures that change as answers arrive)
+        for c in live_rounds():
+            out[f"{SOURCE_LIVE}{c.id}"] = f"Live: {c.label} (open)"
     for r in reversed(stored_rounds()):
         out[f"{SOURCE_ROUND}{r.id}"] = f"Saved round: {r.title}"
     return out
+
+
+def live_rounds() -> list:
+    from framework import campaigns
+
+    store = get_store(quiet=True)
+    if store is None:
+        return []
+    try:
+        return [c for c in campaigns.list_campaigns(store) if c.status == campaigns.OPEN]
+    except StoreError:
+        return []
 
 
 def _rounds_signature(rounds: list[Round]) -> tuple:
@@ -190,6 +222,19 @@ def _series(signature: tuple, _fw: Framework, fw_digest: str, _targets: TargetSe
         inputs.append(RoundInput(r.label, rescale(tidy, own, scale) if own.id != scale.id else tidy,
                                  own_ratings=tidy, own_scale=own))
     return [r.id for r in rounds], publish_rounds(inputs, _fw, scale, _targets, k)
+
+
+def round_ratings(round_id: int) -> pd.DataFrame:
+    """One saved round's tidy ratings (cached by the stored rounds' signature)."""
+    return _round_ratings(_rounds_signature(stored_rounds()), round_id)
+
+
+def round_series(fw: Framework, scale_id: str, k: int, round_id: int) -> Publication | None:
+    """The audited publication of one saved round (audited with every saved round), on its own framework."""
+    rounds = stored_rounds()
+    signature = _rounds_signature(rounds)
+    ids, series = _series(signature, fw, framework_digest(fw), targets(), targets_key(), scale_id, k)
+    return series.rounds[ids.index(round_id)] if round_id in ids else None
 
 
 def _with_roles(tidy: pd.DataFrame, targets_: TargetSet) -> pd.DataFrame:
@@ -243,6 +288,8 @@ class Dataset:
     filters: Filters = field(default_factory=Filters)
     problem: str = ""  # why there is no data to show (a framework the data was not made for)
     series_publication: Publication | None = None  # a saved round: its publication audited with every round
+    rated_by: str = ""  # "" = self-ratings; else whose ratings they are (a round whose admin chose supervisors')
+    raters_note: str = ""  # what every chart says about whose ratings it shows, where a round asked supervisors
 
     @property
     def k(self) -> int | None:
@@ -341,7 +388,8 @@ class Dataset:
         scope = "" if not self.filtered else f" ({md(self.filters.describe())})"
         privacy = ("Named view: individual ratings are visible." if self.named else
                    f"Anonymous view: results resting on fewer than {self.min_group_size} people are hidden.")
-        return f"Based on {who}{scope}. {privacy} {extra}".strip()
+        raters = f" {self.raters_note}" if self.raters_note else ""
+        return f"Based on {who}{scope}.{raters} {privacy} {extra}".strip()
 
 
 def show_notes(data: Dataset, title: str, only: str | None = None) -> None:
@@ -375,6 +423,28 @@ def current_filters() -> Filters:
     return Filters(**{by: tuple(st.session_state.get(f"filter_{by}", [])) for by in DIMENSIONS})
 
 
+def _raters_of(c) -> dict:
+    """Whose ratings a round run in the dashboard shows, for every chart's caption and the board report."""
+    from framework.board import SUPERVISORS_RATINGS
+    from framework.campaigns import SUPERVISOR
+
+    if c is None or not c.supervisor_ratings:
+        return {}
+    if c.anonymous_source == SUPERVISOR:
+        return {"rated_by": SUPERVISORS_RATINGS, "raters_note": f"Ratings: {SUPERVISORS_RATINGS}."}
+    return {"raters_note": "Ratings: self-ratings (supervisors' ratings are not used here)."}
+
+
+def _raters(round_id: int) -> dict:
+    from framework import campaigns
+
+    store = get_store(quiet=True)
+    try:
+        return _raters_of(campaigns.for_round(store, round_id)) if store is not None else {}
+    except StoreError:
+        return {}
+
+
 def current_dataset() -> Dataset:
     """The data the pages show: the chosen saved round, the session's upload, or the sample district."""
     from ui.auth import viewer as current_viewer
@@ -399,7 +469,24 @@ def current_dataset() -> Dataset:
         data = Combined(ratings, get_scale(chosen.scale_id), fw, [])
         key = ("round", chosen.id, chosen.saved_at.isoformat(), framework_digest(fw))
         ids, series = _series(signature, fw, framework_digest(fw), tg, targets_key(), chosen.scale_id, k)
-        return Dataset(data, chosen.title, key, **common, series_publication=series.rounds[ids.index(chosen.id)])
+        return Dataset(data, chosen.title, key, **common, series_publication=series.rounds[ids.index(chosen.id)],
+                       **_raters(chosen.id))
+    if source.startswith(SOURCE_LIVE) and v.can(UPLOAD):
+        from framework import campaigns
+
+        live = next((c for c in live_rounds() if f"{SOURCE_LIVE}{c.id}" == source), None)
+        if live is None:
+            return Dataset(empty, "No open round", ("no round",), **common,
+                           problem="That survey round is not open any more. Choose another data source.")
+        store = get_store(quiet=True)
+        tidy = _with_roles(campaigns.live_ratings(store, live.id, live.anonymous_source), tg)
+        if tidy["respondent"].nunique() == 0:
+            return Dataset(empty, live.label, ("live-empty", live.id), **common,
+                           problem=f"Nobody has submitted answers to {live.label} yet.")
+        data = Combined(tidy, live.scale, live.framework, [])
+        key = ("live", live.id, hashlib.sha256(tidy.to_json().encode()).hexdigest(), framework_digest(live.framework))
+        return Dataset(data, f"{live.label} (open: answers submitted so far)", key, **common,
+                       **_raters_of(live))
     if source != SOURCE_UPLOAD and source != SOURCE_SAMPLE:
         return Dataset(empty, "No data", ("none",), **common,
                        problem="No survey round has been saved yet. Your district's administrator saves one after "

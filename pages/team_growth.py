@@ -1,0 +1,65 @@
+"""Team growth (admins): the focus areas people chose for their growth plans, pooled so that
+professional-development spending follows the gaps; who chose what only in the named view."""
+
+import pandas as pd
+import plotly.graph_objects as go
+import streamlit as st
+
+from framework import campaigns
+from framework.access import MANAGE_ROUNDS
+from framework.definitions import builtin_frameworks
+from framework.safe_text import chart_text
+from ui.auth import require
+from ui.shared import K_NAMED, current_dataset, md
+from ui.store import get_store
+
+viewer = require(MANAGE_ROUNDS)
+store = get_store()
+if store is None:
+    st.stop()
+data = current_dataset()
+k = data.min_group_size
+named = data.named
+
+st.title("Team growth")
+st.markdown("The focus areas people chose on their My results page (up to three each): where the team wants to "
+            "grow, to plan professional learning.")
+focus = campaigns.team_focus(store)
+if focus.empty:
+    st.info("Nobody has chosen focus areas yet. Each person chooses them on My results after a round is saved.")
+    st.stop()
+rounds = sorted(focus["round"].unique())
+label = st.selectbox("Round the plans were made from", rounds, index=len(rounds) - 1, key="growth-round")
+part = focus[focus["round"].eq(label)]
+names = {}
+for fw in builtin_frameworks().values():
+    names |= {a.id: a.name for a in fw.areas}
+names |= {a.id: a.name for a in data.framework.areas}
+people = part["email"].nunique()
+counts = part.groupby("area_id")["email"].nunique().sort_values(ascending=False)
+table = pd.DataFrame({"Skill area": [names.get(a, a) for a in counts.index], "People who chose it": counts.to_numpy()})
+hidden = table["People who chose it"].lt(k)
+if not named:
+    # anonymous: an area chosen by fewer than k people shows no count
+    table["People who chose it"] = table["People who chose it"].astype("object").where(~hidden, f"fewer than {k}")
+st.caption(md(f"{people} people chose focus areas for {label}. "
+              + (f"Anonymous: counts below {k} are not shown." if not named else "Named view: counts of every size.")))
+shown = table[~hidden] if not named else table
+if len(shown):
+    fig = go.Figure(go.Bar(x=shown["People who chose it"].astype(int)[::-1], y=[chart_text(s) for s in shown["Skill area"]][::-1],
+                           orientation="h", marker_color="#0072B2", text=shown["People who chose it"].astype(int)[::-1],
+                           textposition="outside"))
+    fig.update_layout(title=f"Focus areas chosen · {people} people", height=120 + 36 * len(shown),
+                      margin=dict(l=10, r=30, t=60, b=30), xaxis_title="People", plot_bgcolor="white")
+    st.plotly_chart(fig, key="growth-chart", config={"displaylogo": False})
+st.dataframe(table, hide_index=True, key="growth-table")
+if named:
+    st.subheader("Who chose what")
+    rows = []
+    for email, group in part.groupby("email"):
+        chosen = campaigns.focus_of(store, email, label) or {"note": ""}
+        rows.append({"Person": email, "Focus areas": ", ".join(names.get(a, a) for a in group["area_id"]),
+                     "Their note": chosen["note"]})
+    st.dataframe(pd.DataFrame(rows), hide_index=True, key="growth-who")
+elif st.session_state.get(K_NAMED) is False:
+    st.caption("Switch on the named view in the sidebar to see who chose what.")
