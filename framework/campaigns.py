@@ -611,3 +611,18 @@ def team_focus(store: Store, round_label: str | None = None) -> pd.DataFrame:
         q = q.where(t.c.round_label == round_label)
     rows = [(e, label, area) for e, label, areas in store._read(q) for area in json.loads(areas)]
     return pd.DataFrame(rows, columns=["email", "round", "area_id"])
+
+
+def pooled_focus(focus: pd.DataFrame, k: int | None) -> pd.DataFrame:
+    """Focus areas pooled: per area, how many people chose it (index area_id; columns ``people``, ``shown``), most
+    chosen first. With ``k`` (anonymous), an area fewer than k people chose has no count; and, as for response
+    rates, the areas left out must together hold at least k choices, else the smallest shown count is left out
+    too (nobody's choice is recovered from the total of their group). ``k`` None: the named view, every count."""
+    counts = focus.groupby("area_id")["email"].nunique().sort_values(ascending=False, kind="stable")
+    out = pd.DataFrame({"people": counts.astype("int64")})
+    keep = pd.Series(True, index=out.index) if k is None else out["people"] >= k
+    if k is not None:
+        while (~keep).any() and out.loc[~keep, "people"].sum() < k and keep.any():
+            keep[keep[keep].index[-1]] = False
+    out["shown"] = keep
+    return out

@@ -36,19 +36,20 @@ for fw in builtin_frameworks().values():
     names |= {a.id: a.name for a in fw.areas}
 names |= {a.id: a.name for a in data.framework.areas}
 people = part["email"].nunique()
-counts = part.groupby("area_id")["email"].nunique().sort_values(ascending=False)
-table = pd.DataFrame({"Skill area": [names.get(a, a) for a in counts.index], "People who chose it": counts.to_numpy()})
-hidden = table["People who chose it"].lt(k)
-if not named:
-    # anonymous: an area chosen by fewer than k people shows no count
-    table["People who chose it"] = table["People who chose it"].astype("object").where(~hidden, f"fewer than {k}")
+pooled = campaigns.pooled_focus(part, None if named else k)
+table = pd.DataFrame({"Skill area": [names.get(a, a) for a in pooled.index],
+                      "People who chose it": pooled["people"].astype("string")})
+hidden = ~pooled["shown"].to_numpy()
+table.loc[hidden, "People who chose it"] = f"fewer than {k}" if not named else ""
+table.loc[hidden & pooled["people"].ge(k).to_numpy(), "People who chose it"] = "not shown (it would give away the smaller counts)"
 st.caption(md(f"{people} people chose focus areas for {label}. "
-              + (f"Anonymous: counts below {k} are not shown." if not named else "Named view: counts of every size.")))
-shown = table[~hidden] if not named else table
+              + (f"Anonymous: counts below {k} are not shown, nor one that would give them away by subtraction."
+                 if not named else "Named view: counts of every size.")))
+shown = table[~hidden]
 if len(shown):
-    fig = go.Figure(go.Bar(x=shown["People who chose it"].astype(int)[::-1], y=[chart_text(s) for s in shown["Skill area"]][::-1],
-                           orientation="h", marker_color="#0072B2", text=shown["People who chose it"].astype(int)[::-1],
-                           textposition="outside"))
+    counts = shown["People who chose it"].astype(int)[::-1]
+    fig = go.Figure(go.Bar(x=counts, y=[chart_text(s) for s in shown["Skill area"]][::-1], orientation="h",
+                           marker_color="#0072B2", text=counts, textposition="outside"))
     fig.update_layout(title=f"Focus areas chosen · {people} people", height=120 + 36 * len(shown),
                       margin=dict(l=10, r=30, t=60, b=30), xaxis_title="People", plot_bgcolor="white")
     st.plotly_chart(fig, key="growth-chart", config={"displaylogo": False})

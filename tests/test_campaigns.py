@@ -218,3 +218,16 @@ def test_a_round_name_must_be_new(store):
     a_round(store)
     with pytest.raises(StoreError, match="exists already"):
         a_round(store)
+
+
+def test_pooled_focus_hides_small_counts_and_what_would_give_them_away():
+    import pandas as pd
+
+    rows = [(f"p{i}", "a") for i in range(6)] + [(f"p{i}", "b") for i in range(5)] + [("p0", "c"), ("p1", "c")]
+    focus = pd.DataFrame(rows, columns=["email", "area_id"])
+    pooled = campaigns.pooled_focus(focus, 5)
+    assert pooled["people"].to_dict() == {"a": 6, "b": 5, "c": 2}
+    assert pooled["shown"].to_dict() == {"a": True, "b": False, "c": False}  # 2 alone would be < 5: b joins it
+    assert campaigns.pooled_focus(focus, None)["shown"].all()
+    more = pd.concat([focus, pd.DataFrame([(f"q{i}", "c") for i in range(3)], columns=["email", "area_id"])])
+    assert campaigns.pooled_focus(more, 5)["shown"].to_dict() == {"a": True, "b": True, "c": True}
