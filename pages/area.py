@@ -1,14 +1,15 @@
 """Skill area: one area's description, its distribution of levels per role, and its bench depth."""
 
+import pandas as pd
 import streamlit as st
 
 from framework.access import VIEW_TEAM
 from framework.figures import distribution_figure
-from framework.gaps import person_matrix
 from ui.auth import require
 from ui.shared import md, page_dataset, show_notes
 
 require(VIEW_TEAM)  # checked on the server at every run
+PEOPLE_PAGE = 50  # names at a time in the named view
 
 
 data = page_dataset()
@@ -64,8 +65,17 @@ st.dataframe(table, hide_index=True, key="area-table")
 if by == "role":
     st.caption("Role rows compare each role with its own target profile.")
 if data.named:
-    m = person_matrix(data.view, fw, scale, data.targets, sort="name")
-    col = m.values[area_id]
-    people = [lbl for lbl, v, t in zip(m.labels, col, m.targets[area_id]) if v == v and v >= t]
-    st.markdown(f"**People at or above their role target here ({len(people)}):** "
-                + (md(", ".join(people)) if people else "nobody"))
+    m = data.people("name")
+    at = m.at_or_above(area_id)
+    if len(at) <= PEOPLE_PAGE:
+        st.markdown(f"**People at or above their role target here ({len(at)}):** "
+                    + (md(m.names(at)) if len(at) else "nobody"))
+    else:  # a page of names at a time: the browser never gets a hundred thousand of them
+        st.markdown(f"**People at or above their role target here ({len(at):,})**")
+        pages = -(-len(at) // PEOPLE_PAGE)
+        page = st.number_input(f"Page (of {pages:,}, {PEOPLE_PAGE} people each)", 1, pages, 1, key="area_people_page")
+        part = at[(page - 1) * PEOPLE_PAGE: page * PEOPLE_PAGE]
+        st.dataframe(pd.DataFrame({"Person": [m.labels[i] for i in part],
+                                   "Rating": m.values[area_id].to_numpy()[part].astype(int),
+                                   "Role target": m.targets[area_id].to_numpy()[part].astype(int)}),
+                     hide_index=True, key="area-people")

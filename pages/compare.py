@@ -5,11 +5,11 @@ import streamlit as st
 
 from framework.access import VIEW_TEAM
 from framework.figures import compare_bars, compare_radar
-from framework.gaps import person_matrix
 from ui.auth import require
 from ui.shared import md, page_dataset, show_notes
 
 require(VIEW_TEAM)  # checked on the server at every run
+OFFER_MAX = 200  # people offered at a time in the named view
 
 
 data = page_dataset()
@@ -26,11 +26,19 @@ by = st.segmented_control("Compare", list(dims), default="role", key="compare_by
 series: dict[str, pd.Series] = {}
 ns: dict[str, int] = {}
 if by == "person":
-    m = person_matrix(data.view, fw, scale, data.targets, sort="name")
-    options = dict(zip(m.labels, m.values.index))
-    kept = [p for p in st.session_state.get("compare_people", list(options)[:2]) if p in options]
+    m = data.people("name")
+    position = {label: i for i, label in enumerate(m.labels)}
+    kept = [p for p in st.session_state.get("compare_people", m.labels[:2]) if p in position]
+    offered = m.labels
+    if len(m.labels) > OFFER_MAX:  # a hundred thousand names are not sent to the browser: find them first
+        query = st.text_input(f"Find people ({len(m.labels):,}: part of a name, an email or a role)",
+                              key="compare_find").strip().casefold()
+        found = [lbl for lbl in m.labels if query in lbl.casefold()][:OFFER_MAX] if query else m.labels[:OFFER_MAX]
+        offered = list(dict.fromkeys(kept + found))
+        st.caption(f"Offering {len(offered) - len(kept):,} of {len(m.labels):,} people; type to find others.")
     st.session_state["compare_people"] = kept
-    chosen = st.multiselect("People (up to 4)", list(options), max_selections=4, key="compare_people")
+    chosen = st.multiselect("People (up to 4)", offered, max_selections=4, key="compare_people")
+    options = {label: m.values.index[position[label]] for label in chosen}
     for label in chosen:
         series[label] = m.values.loc[options[label]]
         ns[label] = 1

@@ -4,11 +4,11 @@ import streamlit as st
 
 from framework.access import VIEW_TEAM
 from framework.figures import coverage_figure, coverage_order
-from framework.gaps import person_matrix
 from ui.auth import require
 from ui.shared import md, page_dataset, show_notes
 
 require(VIEW_TEAM)  # checked on the server at every run
+WHO_MAX = 12  # names per area in the table (the Skill area page lists everyone, a page at a time)
 
 
 data = page_dataset()
@@ -35,10 +35,9 @@ st.caption(data.caption(n, "Sorted: nobody at target first, then one person, the
 
 holders = {}
 if data.named:
-    m = person_matrix(data.view, fw, scale, data.targets, sort="name")
-    for a in ordered.index:
-        team_target = areas.loc[a, "target"]
-        holders[a] = ", ".join(lbl for lbl, v in zip(m.labels, m.values[a]) if v == v and v >= team_target)
+    m = data.people("name")
+    for a in ordered.index:  # a screenful of names per area; the Skill area page lists them all, page by page
+        holders[a] = m.names(m.at_or_above(a, areas.loc[a, "target"]), limit=WHO_MAX)
 
 table = ordered.assign(**{
     "Skill area": ordered["area"], "Rated": ordered["n"].astype(int),

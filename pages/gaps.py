@@ -3,9 +3,8 @@
 import streamlit as st
 
 from framework.access import VIEW_TEAM
-from framework.aggregate import group_summary
 from framework.figures import MAX_HEATMAP_ROWS, heatmap_figure
-from framework.gaps import group_matrix, person_matrix, screenful
+from framework.gaps import group_matrix
 from ui.auth import require
 from ui.shared import md, page_dataset, show_notes
 
@@ -32,7 +31,7 @@ sort_options = {"gap": "Largest overall gap first", "name": "Name"} | ({"role": 
 sort = c3.selectbox("Sort rows by", list(sort_options), format_func=sort_options.get, key=f"gaps_sort_{rows_by}")
 
 if rows_by == "person":
-    m = person_matrix(data.view, fw, scale, data.targets, sort=sort)
+    m = data.people(sort)
     pages = max(1, -(-len(m.labels) // MAX_HEATMAP_ROWS))
     page = 1
     if pages > 1:
@@ -40,8 +39,8 @@ if rows_by == "person":
     m = m.page(page, MAX_HEATMAP_ROWS)
     title = f"People × skill areas · {len(m.labels)} of {m.total_rows} people shown"
 elif data.named:
-    tidy, note = screenful(data.view, rows_by, MAX_HEATMAP_ROWS)
-    m = group_matrix(group_summary(tidy, fw, scale, data.targets, by=rows_by), fw, rows_by, sort, note)
+    summary, note = data.named_groups(rows_by, MAX_HEATMAP_ROWS)
+    m = group_matrix(summary, fw, rows_by, sort, note)
     title = f"{'Roles' if rows_by == 'role' else 'Schools and departments'} × skill areas"
 else:
     m = group_matrix(data.breakdown(rows_by), fw, rows_by, sort)

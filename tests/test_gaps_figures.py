@@ -134,3 +134,58 @@ def test_compare_radar_has_each_series_closed_and_the_target():
     names = [t.name for t in fig.data]
     assert names == ["Target", "A (n = 6)", "B (n = 9)"]
     assert all(t.r[0] == t.r[-1] and len(t.r) == len(FW.areas) + 1 for t in fig.data)
+
+
+def _pivot_person_matrix(tidy, framework, scale, targets, sort):
+    """The first (pivot-table) version of person_matrix, kept as the oracle of the array version."""
+    from framework.aggregate import person_table
+    from framework.gaps import _sort_keys
+
+    data = person_table(tidy, framework, scale, targets)
+    data = data.assign(_rating=data["rating"].astype("float64"), _target=data["target"].astype("float64"))
+    values = data.pivot_table(index="respondent", columns="area_id", values="_rating", aggfunc="first",
+                              observed=True, dropna=False)
+    tgt = data.pivot_table(index="respondent", columns="area_id", values="_target", aggfunc="first", observed=True)
+    values = values.reindex(columns=framework.area_ids)
+    tgt = tgt.reindex(index=values.index, columns=framework.area_ids)
+    people = data.drop_duplicates("respondent").set_index("respondent")
+    name = people["name"].astype("string").reindex(values.index)
+    email = people["email"].astype("string").reindex(values.index)
+    role = people["role"].astype("string").reindex(values.index).fillna("")
+    shown = name.where(name.fillna("").ne(""), email.where(email.fillna("").ne(""), "Respondent in row "
+                                                           + people["row"].astype(str).reindex(values.index)))
+    hidden = pd.DataFrame(False, index=values.index, columns=values.columns)
+    order = {
+        "gap": _sort_keys(values, tgt, hidden).sort_values(ascending=False, na_position="last", kind="stable").index,
+        "name": shown.str.lower().sort_values(kind="stable").index,
+        "role": pd.DataFrame({"r": role.str.lower(), "n": shown.str.lower()}).sort_values(["r", "n"]).index,
+    }[sort]
+    labels = [f"{shown[i]} · {role[i]}" if role[i] else str(shown[i]) for i in order]
+    return values.loc[order], tgt.loc[order], labels
+
+
+@pytest.mark.parametrize("sort", ["gap", "name", "role"])
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_person_matrix_equals_the_pivot_version(sort, seed):
+    """Same cells, same targets, same labels in the same order as the pivot-table version, on the sample and on
+    teams with blanks, N/A, people without a name or email, a filtered subset and a custom role profile."""
+    rng = np.random.default_rng(seed)
+    team = TEAM.copy()
+    status = team["status"].astype("string").to_numpy(copy=True)
+    rating = team["rating"].astype("Float64").to_numpy(dtype="float64", na_value=np.nan)
+    blank = rng.random(len(team)) < 0.15
+    status[blank] = "blank"
+    rating[blank] = np.nan
+    team["status"] = pd.Categorical(status, categories=team["status"].cat.categories)
+    team["rating"] = pd.array(rating, dtype="Float64").astype("Int64")
+    if seed == 1:
+        team["name"] = team["name"].astype("string").mask(rng.random(len(team)) < 0.3, "").astype("category")
+    if seed == 2:
+        keep = team["respondent"].isin(team["respondent"].drop_duplicates().sample(12, random_state=2))
+        team = team[keep]
+    values, tgt, labels = _pivot_person_matrix(team, FW, SCALE, TARGETS, sort)
+    m = person_matrix(team, FW, SCALE, TARGETS, sort=sort)
+    assert m.labels == labels
+    assert list(m.values.index.astype(str)) == list(values.index.astype(str))
+    np.testing.assert_array_equal(m.values.to_numpy(), values.to_numpy(dtype="float64"))
+    np.testing.assert_array_equal(m.targets.to_numpy(), tgt.to_numpy(dtype="float64"))

@@ -242,3 +242,35 @@ def test_names_roles_and_schools_are_shown_as_text_never_as_markdown(app):
             assert "evil.example" in plain(text) and r"\[Help Desk\]" in text
         for pattern in (r"!\[", r"(?<!\\)\]\(", r":red\[", r"(?<!\\)<a href"):  # ... but never unescaped
             assert not re.search(pattern, text), (page, pattern)
+
+
+def test_the_named_view_of_a_large_team_sends_a_page_of_names_at_a_time(app):
+    """260 people: the Skill area page lists those at target 50 at a time, Coverage names a dozen per area and how
+    many more, Compare offers 200 people and finds the others by name; nothing lists everyone at once."""
+    levels = ["1", "2", "3", "4"]
+    rows = ["Name,Email,Role,Leadership and Vision,Strategic Planning"]
+    rows += [f"Person {i:03d},p{i}@x.org,Help Desk Technician,{levels[2 + i % 2]},{levels[i % 4]}" for i in range(260)]
+    go(app.run(), "pages/upload.py")
+    app.file_uploader(key="uploader").set_value(("big.csv", ("\n".join(rows) + "\n").encode(), "text/csv")).run()
+    assert not app.exception
+    app.session_state["named_view"] = True
+    go(app, "pages/area.py")
+    assert not app.exception
+    people = next(d.value for d in app.dataframe if "Person" in d.value.columns)
+    assert len(people) == 50 and people["Person"].iloc[0].startswith("Person 000")
+    app.number_input(key="area_people_page").set_value(6).run()  # 260 at target (3 or 4 against 2)
+    people = next(d.value for d in app.dataframe if "Person" in d.value.columns)
+    assert len(people) == 10 and people["Person"].iloc[-1].startswith("Person 259")
+    go(app, "pages/coverage.py")
+    who = app.dataframe[0].value.set_index("Skill area")["Who"]
+    assert who["Leadership and Vision"].endswith("and 248 more") and who["Leadership and Vision"].count("Person") == 12
+    go(app, "pages/compare.py")
+    app.session_state["compare_by"] = "person"
+    app.run()
+    assert len(app.multiselect(key="compare_people").options) == 200
+    app.text_input(key="compare_find").set_value("Person 25").run()
+    options = app.multiselect(key="compare_people").options
+    assert set(options) >= {f"Person {i} · Help Desk Technician" for i in range(250, 260)}
+    app.multiselect(key="compare_people").set_value(["Person 000 · Help Desk Technician",
+                                                       "Person 255 · Help Desk Technician"]).run()
+    assert not app.exception and len(app.get("plotly_chart")) >= 1

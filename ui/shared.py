@@ -24,6 +24,7 @@ from framework.aggregate import (
 )
 from framework.combine import Combined, ScaleMismatchError, combine, rescale
 from framework.definitions import DEFAULT_FRAMEWORK_ID, Framework, builtin_frameworks, get_framework
+from framework.gaps import Matrix, person_matrix, screenful
 from framework.importer import ImportResult, SurveyFileError, read_survey
 from framework.importer.core import TIDY_COLUMNS
 from framework.mapping import MappingProfile
@@ -260,6 +261,25 @@ def _named_areas(_view: pd.DataFrame, _fw: Framework, _targets: TargetSet, key: 
     return area_summary(_view, _fw, get_scale(key[-1]), _targets)
 
 
+# The named view's figures, once per data set, filters, framework, targets and scale (the key): a rerun that
+# only changes a widget selects and draws. Resources, not data: never pickled, never changed by a page.
+@st.cache_resource(show_spinner="Arranging everyone's ratings…", max_entries=16)
+def _named_people(_view: pd.DataFrame, _fw: Framework, _targets: TargetSet, key: tuple, sort: str) -> Matrix:
+    return person_matrix(_view, _fw, get_scale(key[-1]), _targets, sort=sort)
+
+
+@st.cache_resource(show_spinner=False, max_entries=16)
+def _named_breakdown(_view: pd.DataFrame, _fw: Framework, _targets: TargetSet, key: tuple, by: str) -> pd.DataFrame:
+    return group_summary(_view, _fw, get_scale(key[-1]), _targets, by=by)
+
+
+@st.cache_resource(show_spinner=False, max_entries=16)
+def _named_screenful(_view: pd.DataFrame, _fw: Framework, _targets: TargetSet, key: tuple, by: str,
+                     max_rows: int) -> tuple[pd.DataFrame, str]:
+    tidy, note = screenful(_view, by, max_rows)
+    return group_summary(tidy, _fw, get_scale(key[-1]), _targets, by=by), note
+
+
 def init_state(viewer: Viewer | None = None) -> None:
     st.session_state.setdefault(K_SOURCE, SOURCE_SAMPLE)
     st.session_state.setdefault(K_FRAMEWORK, DEFAULT_FRAMEWORK_ID)
@@ -365,8 +385,16 @@ class Dataset:
     def breakdown(self, by: str) -> pd.DataFrame:
         """Rows of the view by role or by school or department (index (by, area_id))."""
         if self.named:
-            return group_summary(self.view, self.framework, self.scale, self.targets, by=by)
+            return _named_breakdown(self.view, self.framework, self.targets, self.cache_key, by)
         return self.publication.breakdown(self.population, by)
+
+    def people(self, sort: str = "gap") -> Matrix:
+        """Named view only: one row per person (:func:`framework.gaps.person_matrix`), computed once per data set."""
+        return _named_people(self.view, self.framework, self.targets, self.cache_key, sort)
+
+    def named_groups(self, by: str, max_rows: int) -> tuple[pd.DataFrame, str]:
+        """Named view only: rows by role or school, the smallest pooled past a screenful, and the note saying so."""
+        return _named_screenful(self.view, self.framework, self.targets, self.cache_key, by, max_rows)
 
     def categories(self) -> pd.DataFrame:
         return category_summary(self.areas(), self.framework)
