@@ -79,7 +79,8 @@ if viewer.can(VIEW_OWN) and viewer.mode != LOCAL:
                            url_path="supervise"))
 sections = {"Me": own, "Team": team, "Board": board, "Data and settings": data_pages} if own and not team else \
     {"Team": team, "Board": board, "Me": own, "Data and settings": data_pages}
-nav = st.navigation({name: pages for name, pages in sections.items() if pages})
+# every page listed: an admin has more than ten, and a collapsed "View more" hides the data pages
+nav = st.navigation({name: pages for name, pages in sections.items() if pages}, expanded=True)
 
 with st.sidebar:
     if viewer.mode != LOCAL:
