@@ -409,8 +409,11 @@ IMAGE_SCALE = 2.5  # pixels per CSS pixel: sharp in print (about 250 dpi at full
 
 
 def render_chart_images(report: BoardReport, renderer, scale: float = IMAGE_SCALE) -> dict[str, bytes]:
-    """PNG bytes per chart key, through one started :class:`framework.images.Renderer`."""
-    return {key: renderer.png(c.figure, c.width, c.height, scale) for key, c in report.charts.items()}
+    """PNG bytes per chart key, through one started :class:`framework.images.Renderer` (drawn concurrently)."""
+    keys = list(report.charts)
+    images = renderer.pngs([(report.charts[k].figure, report.charts[k].width, report.charts[k].height) for k in keys],
+                           scale)
+    return dict(zip(keys, images))
 
 
 def parse_colour(text: str | None) -> tuple[int, int, int]:

@@ -14,6 +14,7 @@ import argparse
 import os
 import sys
 import tempfile
+import threading
 from pathlib import Path
 
 from framework.aggregate import DEFAULT_MIN_GROUP_SIZE, FLOOR_MIN_GROUP_SIZE
@@ -88,11 +89,20 @@ def _write(path: Path, data: bytes) -> None:
         raise
 
 
+def _start(renderer, out: dict) -> None:
+    from framework.images import ImageExportUnavailable
+
+    try:
+        renderer.start()
+    except ImageExportUnavailable as exc:
+        out["error"] = exc
+
+
 def run_report(args) -> int:
     from framework.board import ReportMeta, build_board_report, default_meta, parse_colour, render_chart_images
     from framework.cli import _read, _sentence
     from framework.definitions import get_framework
-    from framework.images import ImageExportUnavailable, clean_logo, start_renderer
+    from framework.images import ImageExportUnavailable, Renderer, clean_logo
     from framework.importer import read_survey, require_usable
     from framework.importer.limits import COMMAND_LINE
     from framework.publication import publish
@@ -111,37 +121,52 @@ def run_report(args) -> int:
         print(_sentence(str(exc)), file=sys.stderr)
         return EXIT_UNUSABLE
 
-    data, name = _read(args.file)  # SurveyFileError: handled by the caller (status 2, one sentence)
-    framework = get_framework(args.framework)
-    targets = current_targets()  # the district's saved targets, as the app uses them
-    result = require_usable(read_survey(data, name, framework, scale=args.scale, targets=targets,
-                                        limits=COMMAND_LINE))
-    found = default_meta([result], [(data, name)])
-    meta = ReportMeta(
-        district=args.district if args.district is not None else found.district,
-        round=args.round if args.round is not None else found.round,
-        date=args.date if args.date is not None else found.date,
-    )
-    publication = publish(result.ratings, framework, result.scale, targets, args.min_group_size)
-    report = build_board_report(publication, meta, rows_read=result.report.rows_read,
-                                rows_used=result.report.rows_used)
+    # The browser that draws the charts takes seconds to start: start it now, in the background, while the
+    # survey is read and the report is built (two cores: the two overlap), and stop it whatever happens.
+    renderer, started = None, {}
+    if not args.no_charts:
+        renderer = Renderer(tabs=1)  # one image request at a time here: a second tab costs more to start than it saves
+        starter = threading.Thread(target=_start, args=(renderer, started), name="chart-browser", daemon=True)
+        starter.start()
+    try:
+        data, name = _read(args.file)  # SurveyFileError: handled by the caller (status 2, one sentence)
+        framework = get_framework(args.framework)
+        targets = current_targets()  # the district's saved targets, as the app uses them
+        result = require_usable(read_survey(data, name, framework, scale=args.scale, targets=targets,
+                                            limits=COMMAND_LINE))
+        found = default_meta([result], [(data, name)])
+        meta = ReportMeta(
+            district=args.district if args.district is not None else found.district,
+            round=args.round if args.round is not None else found.round,
+            date=args.date if args.date is not None else found.date,
+        )
+        publication = publish(result.ratings, framework, result.scale, targets, args.min_group_size)
+        report = build_board_report(publication, meta, rows_read=result.report.rows_read,
+                                    rows_used=result.report.rows_used)
 
-    images: dict[str, bytes] = {}
-    if not args.no_charts and report.charts:
-        try:
-            with start_renderer() as renderer:  # one browser for the whole run
+        images: dict[str, bytes] = {}
+        if renderer is not None and report.charts:
+            starter.join()
+            try:
+                if "error" in started:
+                    raise started["error"]
                 images = render_chart_images(report, renderer)
-        except ImageExportUnavailable as exc:
-            print(f"{exc} Or pass --no-charts to write the report without chart images.", file=sys.stderr)
-            return EXIT_NO_BROWSER
+            except ImageExportUnavailable as exc:
+                print(f"{exc} Or pass --no-charts to write the report without chart images.", file=sys.stderr)
+                return EXIT_NO_BROWSER
+    finally:
+        if renderer is not None:
+            starter.join()
+            renderer.stop()
 
-    from framework.report_pdf import build_pdf
-    from framework.report_pptx import build_pptx
-
-    for path in outputs:
+    for path in outputs:  # each document's library is imported only when that format is asked for
         if path.suffix.lower() == ".pdf":
+            from framework.report_pdf import build_pdf
+
             blob = build_pdf(report, images, logo=logo, accent=args.accent)
         else:
+            from framework.report_pptx import build_pptx
+
             blob = build_pptx(report, images, logo=logo, accent=args.accent)
         try:
             _write(path, blob)

@@ -408,3 +408,22 @@ def test_cli_without_a_browser_says_what_to_install_or_writes_without_charts(tmp
     assert done.returncode == 0, done.stderr
     assert "without chart images" in done.stdout
     assert all(len(p.images) == 0 for p in PdfReader(out).pages)
+
+
+def test_chart_images_drawn_together_are_the_images_drawn_one_at_a_time(sample):
+    """Renderer.pngs (the browser's tabs drawing concurrently) gives each chart its own image, at the asked
+    size, in order: the same dimensions as drawing them one at a time, never two swapped."""
+    from framework.images import Renderer
+
+    report = sample["report"]
+    charts = list(report.charts.values())
+    with Renderer(tabs=2) as renderer:
+        together = renderer.pngs([(c.figure, c.width, c.height) for c in charts], 1.0)
+        alone = [renderer.png(c.figure, c.width, c.height, 1.0) for c in charts]
+        assert renderer.images == 2 * len(charts)
+    assert [png_size(p) for p in together] == [(c.width, c.height) for c in charts] == [png_size(p) for p in alone]
+    # each image is its own chart's: the byte-identical drawing, or at least the same drawing size and a
+    # different image from every other chart's
+    assert len(set(together)) == len(charts)
+    for a, b in zip(together, alone):
+        assert a == b or abs(len(a) - len(b)) < 0.02 * len(b)

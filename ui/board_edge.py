@@ -17,7 +17,7 @@ from collections.abc import Callable
 import streamlit as st
 
 from framework.board import BoardReport, ReportMeta, build_board_report, default_meta
-from framework.images import INSTALL_HINT, ImageExportUnavailable, Renderer, browser_path, clean_logo
+from framework.images import INSTALL_HINT, TABS, ImageExportUnavailable, Renderer, browser_path, clean_logo
 from framework.publication import Publication
 from framework.report_pdf import build_pdf
 from framework.report_pptx import build_pptx
@@ -102,13 +102,32 @@ def board_report(data: Dataset, meta: ReportMeta) -> BoardReport:
 
 
 # ---- images and exports --------------------------------------------------------------------------
+EXPORT_SCALE = 2.5  # chart images: CSS pixels x 2.5, sharp on paper and on a projector
+
+
 class _Exports:
     """Export bytes per key for this process, newest kept (a few reports' worth)."""
 
-    def __init__(self, size: int = 12):
+    def __init__(self, size: int = 40):
         self.size = size
         self.items: OrderedDict[tuple, bytes] = OrderedDict()
         self.lock = threading.Lock()
+
+    def get_many(self, keys: list[tuple], make: Callable[[list[tuple]], list[bytes]]) -> dict:
+        """Bytes per key's last part; the missing ones made together by one call of ``make``."""
+        with self.lock:
+            have = {k: self.items[k] for k in keys if k in self.items}
+            for k in have:
+                self.items.move_to_end(k)
+        missing = [k for k in keys if k not in have]
+        if missing:
+            made = dict(zip(missing, make(missing)))
+            with self.lock:
+                self.items.update(made)
+                while len(self.items) > self.size:
+                    self.items.popitem(last=False)
+            have |= made
+        return {k[-1]: have[k] for k in keys}
 
     def get(self, key: tuple, make: Callable[[], bytes]) -> bytes:
         with self.lock:
@@ -130,7 +149,7 @@ def chart_renderer() -> Renderer:
     Starting takes a few seconds, so it begins when the board page is first opened and is ready by
     the time someone exports; calls made meanwhile wait for it.
     """
-    renderer = Renderer()
+    renderer = Renderer(tabs=TABS)  # kept alive for the process: its second tab pays for itself at every export
     threading.Thread(target=_start_quietly, args=(renderer,), name="chart-renderer-start", daemon=True).start()
     return renderer
 
@@ -173,14 +192,20 @@ class Exporter:
         if not self.charts:
             return {}
         try:
-            return {key: self.png(key) for key in self.report.charts}
+            return self.store.get_many([self.key + ("png", k) for k in self.report.charts], self._draw)
         except ImageExportUnavailable:
             return {}  # the browser failed after all: the report prints the charts as tables
+
+    def _draw(self, keys: list[tuple]) -> list[bytes]:
+        """The chart images not drawn yet for this report, all at once (the browser's tabs draw concurrently);
+        the PDF and the deck then share them."""
+        charts = [self.report.charts[k[-1]] for k in keys]
+        return self.renderer.pngs([(c.figure, c.width, c.height) for c in charts], EXPORT_SCALE)
 
     def png(self, chart_key: str) -> bytes:
         chart = self.report.charts[chart_key]
         return self.store.get(self.key + ("png", chart_key),
-                              lambda: self.renderer.png(chart.figure, chart.width, chart.height, 2.5))
+                              lambda: self.renderer.png(chart.figure, chart.width, chart.height, EXPORT_SCALE))
 
     def pdf(self) -> bytes:
         key = self.key + ("pdf", logo_digest(self.logo), self.accent, self.charts)
