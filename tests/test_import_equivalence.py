@@ -14,6 +14,7 @@ Two oracles from before that work (main at 9127e3a):
 from __future__ import annotations
 
 import csv
+import dataclasses
 import io
 import json
 
@@ -23,10 +24,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from framework.definitions import get_framework
-from framework.importer import SurveyFileError, read_survey
+from framework.importer import SurveyFileError, read_survey, shape
 from framework.importer.limits import COMMAND_LINE, UPLOAD
 from tests.golden import make_goldens, synthetic
 from tests.oracle_importer import core as oracle
+from tests.oracle_importer import shape as oracle_shape
 from tests.test_corpus import corpus_files
 from tests.test_import_properties import CELLS, HEADERS
 
@@ -173,3 +175,51 @@ def test_the_oracle_is_the_old_code_not_the_new():
     assert oracle.__file__ != current.__file__
     assert oracle.read_table.__module__ == "tests.oracle_importer.table"
     assert oracle.get_scale("1-4").parse_block.__module__ == "tests.oracle_importer.scales"
+
+
+# ---- measuring a CSV's bytes ------------------------------------------------------------------------
+CSV_BYTES = st.lists(st.sampled_from([b"a", b"b", b",", b";", b'"', b'""', b"\n", b"\r", b"\r\n", b" ", b"\xc3\xa9",
+                                      b"1"]), max_size=60).map(b"".join)
+TINY = dataclasses.replace(UPLOAD, max_rows=12, max_columns=6, max_cells=40, max_cell_chars=5)
+
+
+@settings(max_examples=400, deadline=None)
+@given(data=CSV_BYTES, chunk=st.sampled_from([1, 2, 3, 7, 64]), delimiter=st.sampled_from([",", ";"]),
+       limits=st.sampled_from([UPLOAD, TINY]))
+def test_a_csv_is_measured_as_before_whatever_the_chunk_size(data, chunk, delimiter, limits, monkeypatch_chunk):
+    """Records, widest record, longest field and where it is, and where measuring stops at a limit:
+    the same as the old byte-by-byte pass, with chunk boundaries anywhere (inside quotes, CRLF split)."""
+    monkeypatch_chunk(chunk)
+    old = oracle_shape._csv_fast(data, ord(delimiter), limits)
+    new = shape._csv_fast(data, ord(delimiter), limits)
+    assert (old is None) == (new is None), data
+    if old is not None:
+        assert new.__dict__ == old.__dict__, data
+
+
+@pytest.fixture(name="monkeypatch_chunk", scope="module")
+def monkeypatch_chunk_fixture():
+    saved = shape.CHUNK, oracle_shape.CHUNK
+
+    def set_chunk(size: int) -> None:
+        shape.CHUNK = oracle_shape.CHUNK = size
+
+    yield set_chunk
+    shape.CHUNK, oracle_shape.CHUNK = saved
+
+
+def test_a_large_csv_is_measured_as_before():
+    data = synthetic.wide(20_000, seed=7)
+    for limits in (UPLOAD, COMMAND_LINE, TINY):
+        assert shape._csv_fast(data, 44, limits).__dict__ == oracle_shape._csv_fast(data, 44, limits).__dict__
+
+
+@SETTINGS
+@given(body=st.binary(max_size=300), lines=st.lists(st.lists(CELLS, max_size=6), max_size=6))
+def test_files_after_a_bom_with_bytes_that_are_not_utf8_import_as_before(body, lines):
+    """A BOM says UTF-8, the rest may not be: undecodable bytes are replaced, as before."""
+    buf = io.StringIO()
+    csv.writer(buf).writerows([[a.name for a in FW.areas[:3]] + ["Name"], *lines])
+    text = buf.getvalue().encode("utf-8")
+    assert_same_import(b"\xef\xbb\xbf" + text + body, "bom.csv")
+    assert_same_import(b"\xef\xbb\xbf" + text[:20] + b"\xff\xfe" + text[20:], "bom.csv")
