@@ -1,8 +1,8 @@
 """Where `summarize FILE --json` spends its time: wall-clock seconds of each step, in one fresh process.
 
 Each named function is wrapped with a timer for this run only (nothing in framework/ is changed); a
-step's time includes the steps nested in it, which are indented below it. Peak memory is the
-process's maximum resident set size.
+step's time includes the steps nested in it, which are indented below it. Beside each step, the
+process's peak resident memory so far, at the step's end.
 
     .venv/bin/python bench/profile_import.py FILE [--cprofile 30]
 """
@@ -30,15 +30,17 @@ STEPS = [
     ("pandas", "read_csv"),
     ("framework.importer.table", "_tidy_cells"),
     ("framework.importer.core", "pick_format"),
+    ("framework.importer.sources.google_forms", "GoogleForms.prepare"),
     ("framework.importer.core", "blank_rows"),
     ("framework.importer.core", "map_columns"),
     ("framework.importer.core", "_identity"),
+    ("framework.scales", "Answers.of"),
     ("framework.importer.core", "detect_scale_counts"),
     ("framework.importer.core", "_wide"),
     ("framework.scales", "Scale.parse_block"),
     ("framework.importer.core", "_dedupe_people"),
     ("framework.importer.core", "_repeat_people"),
-    ("framework.importer.core", "_tidy_frame"),
+    ("framework.importer.core", "WideRatings.tidy"),
     ("framework.importer.core", "_columns_without_ratings"),
     ("framework.publication.model", "publish"),
     ("framework.publication.build", "grid_of"),
@@ -47,7 +49,11 @@ STEPS = [
 ]
 
 _depth = 0
-_rows: list[tuple[int, str, float]] = []
+_rows: list[tuple[int, str, float, float]] = []  # depth, step, seconds, peak memory so far (MB) at its end
+
+
+def _peak_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
 def _timed(label: str, fn):
@@ -55,14 +61,14 @@ def _timed(label: str, fn):
     def wrapper(*args, **kwargs):
         global _depth
         at = len(_rows)
-        _rows.append((_depth, label, 0.0))
+        _rows.append((_depth, label, 0.0, 0.0))
         _depth += 1
         t = time.perf_counter()
         try:
             return fn(*args, **kwargs)
         finally:
             _depth -= 1
-            _rows[at] = (_rows[at][0], label, time.perf_counter() - t)
+            _rows[at] = (_rows[at][0], label, time.perf_counter() - t, _peak_mb())
     return wrapper
 
 
@@ -72,11 +78,14 @@ def _install() -> None:
 
     for module_name, name in STEPS:
         module = importlib.import_module(module_name)
-        if "." in name:  # a method
+        if "." in name:  # a method (a classmethod stays one)
             cls, attr = name.split(".")
-            owner = getattr(module, cls)
-            if hasattr(owner, attr):
-                setattr(owner, attr, _timed(name, getattr(owner, attr)))
+            owner = getattr(module, cls, None)
+            raw = owner.__dict__.get(attr) if owner is not None else None
+            if isinstance(raw, classmethod):
+                setattr(owner, attr, classmethod(_timed(name, raw.__func__)))
+            elif raw is not None:
+                setattr(owner, attr, _timed(name, raw))
             continue
         fn = getattr(module, name, None)
         if fn is None:  # not (or no longer) there: nothing to time
@@ -113,10 +122,11 @@ def main() -> None:
         profiler.disable()
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(f"{args.file}: exit {code}, {len(out.getvalue()):,} characters of JSON")
-    print(f"{'importing the modules':<40}{imported:>8.3f} s")
-    print(f"{'summarize (everything below)':<40}{total:>8.3f} s")
-    for depth, label, seconds in _rows:
-        print(f"{'  ' * (depth + 1) + label:<40}{seconds:>8.3f} s")
+    print(f"{'step':<40}{'seconds':>8}  {'peak MB so far':>14}")
+    print(f"{'importing the modules':<40}{imported:>8.3f}")
+    print(f"{'summarize (everything below)':<40}{total:>8.3f}  {peak:>14,.0f}")
+    for depth, label, seconds, mb in _rows:
+        print(f"{'  ' * (depth + 1) + label:<40}{seconds:>8.3f}  {mb:>14,.0f}")
     print(f"peak memory {peak:,.0f} MB")
     if profiler:
         import pstats

@@ -223,3 +223,66 @@ def test_files_after_a_bom_with_bytes_that_are_not_utf8_import_as_before(body, l
     text = buf.getvalue().encode("utf-8")
     assert_same_import(b"\xef\xbb\xbf" + text + body, "bom.csv")
     assert_same_import(b"\xef\xbb\xbf" + text[:20] + b"\xff\xfe" + text[20:], "bom.csv")
+
+
+# ---- the wide matrices and what is built from them ---------------------------------------------------------
+def assert_grid_parts_are_grid_of(result) -> None:
+    """The publication's inputs read straight from the matrices equal grid_of over the tidy frame."""
+    from framework.publication.build import Grid, grid_of
+
+    expected = grid_of(result.ratings, result.framework, result.scale)
+    parts = result.wide.grid_parts()
+    assert [f.name for f in dataclasses.fields(parts)] == [f.name for f in dataclasses.fields(Grid)]
+    pd.testing.assert_index_equal(parts.respondents, expected.respondents, exact=True)
+    for field in ("role_value", "group_value", "role_id", "answers"):
+        mine, theirs = getattr(parts, field), getattr(expected, field)
+        assert mine.dtype == theirs.dtype and mine.shape == theirs.shape, field
+        assert (mine == theirs).all(), field
+    assert parts.n_levels == expected.n_levels
+
+
+def test_the_publication_inputs_from_the_matrices_equal_grid_of_the_tidy_frame(golden_inputs):
+    for name, path in golden_inputs.items():
+        result = outcome(read_survey, path.read_bytes(), name)
+        if not isinstance(result, SurveyFileError) and result.wide is not None:
+            assert_grid_parts_are_grid_of(result)
+    assert_grid_parts_are_grid_of(read_survey(synthetic.wide(3000, seed=4), "w.csv", FW, scale="1-5"))
+
+
+@SETTINGS
+@given(people=st.lists(st.tuples(IDENTITY, st.sampled_from(["", "CTO", "Help Desk", " help desk ", "Intern"]),
+                                 st.sampled_from(["", "North", " north"]), st.lists(CELLS, min_size=3, max_size=3)),
+                       min_size=1, max_size=25))
+def test_publication_inputs_equal_grid_of_for_random_people(people):
+    buf = io.StringIO()
+    writer = csv.writer(buf)
+    writer.writerow(["Email", "Role", "School", *[a.name for a in FW.areas[2:5]]])
+    for email, role, school, cells in people:
+        writer.writerow([email, role, school, *cells])
+    result = outcome(read_survey, buf.getvalue().encode(), "g.csv")
+    if not isinstance(result, SurveyFileError):
+        assert_grid_parts_are_grid_of(result)
+
+
+def test_the_import_does_not_build_the_tidy_frame_until_it_is_read(monkeypatch):
+    """read_survey keeps a wide file as matrices; the tidy frame is built on first reading, once."""
+    from framework.importer.core import WideRatings
+
+    built = []
+    real = WideRatings.tidy
+    monkeypatch.setattr(WideRatings, "tidy", lambda self: built.append(1) or real(self))
+    result = read_survey(synthetic.wide(200), "w.csv", FW)
+    assert built == [] and result.report.respondents > 150
+    first = result.ratings
+    assert result.ratings is first and built == [1]
+
+
+def test_a_pickled_result_carries_its_tidy_frame():
+    """st.cache_data pickles the result: the copy has the tidy frame and needs not build it again."""
+    import pickle
+
+    result = read_survey(synthetic.wide(100), "w.csv", FW)
+    copy = pickle.loads(pickle.dumps(result))
+    assert copy._ratings is not None
+    assert_same_frame(copy.ratings, result.ratings, "pickled")
+    assert copy.report.rejected_records() == result.report.rejected_records()
