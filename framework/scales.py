@@ -46,6 +46,49 @@ def _split(stripped: pd.Series) -> pd.DataFrame:
     return pd.DataFrame({"num": num, "label": label}, index=stripped.index)
 
 
+@dataclass(frozen=True)
+class Answers:
+    """Columns of answers as positions into their distinct answers, so that each distinct answer is read
+    once however many cells hold it (a column of a million cells holds a handful)."""
+
+    distinct: pd.Index  # the distinct answers of all the columns (object dtype), "" among them
+    codes: np.ndarray  # rows x columns: each cell's position in ``distinct`` (a missing cell is "")
+    counts: np.ndarray  # per distinct answer, how many cells hold it (missing cells not counted)
+
+    @classmethod
+    def of(cls, columns: list[pd.Series]) -> Answers:
+        factorized = [pd.factorize(c, sort=False, use_na_sentinel=True) for c in columns]
+        union = pd.Index(pd.unique(np.concatenate(
+            [np.asarray(u, dtype=object) for _, u in factorized] + [np.array([""], dtype=object)]
+        )))
+        blank = union.get_loc("")
+        rows = len(columns[0]) if columns else 0
+        dtype = np.int32 if len(union) < 2**31 else np.intp
+        codes = np.empty((rows, len(columns)), dtype=dtype)
+        counts = np.zeros(len(union), dtype=np.int64)
+        for j, (col_codes, uniques) in enumerate(factorized):
+            where = union.get_indexer(pd.Index(np.asarray(uniques, dtype=object)))
+            codes[:, j] = np.where(col_codes < 0, blank, where[col_codes] if len(where) else blank)
+            if len(where):
+                counts[where] += np.bincount(col_codes[col_codes >= 0], minlength=len(where))
+        return cls(union, codes, counts)
+
+    def value_counts(self) -> pd.Series:
+        """How many cells hold each answer that occurs, as ``Series.value_counts`` would count them."""
+        seen = self.counts > 0
+        return pd.Series(self.counts[seen], index=pd.Index(self.distinct[seen], dtype="string"))
+
+
+@dataclass(frozen=True)
+class ParsedAnswers:
+    """What each distinct answer reads as: index a field with :attr:`Answers.codes` to get the cells'."""
+
+    rating: np.ndarray  # float: the level, NaN unless rated
+    status: np.ndarray  # int8 codes into STATUSES
+    reason: np.ndarray  # codes into ``reasons`` ("" unless invalid)
+    reasons: list[str]
+
+
 class Level(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
     value: int
@@ -128,27 +171,22 @@ class Scale(BaseModel):
         into the returned list of reasons), each shaped (rows, columns). Every distinct answer of
         the whole block is parsed once; the cells are filled by integer takes.
         """
-        factorized = [pd.factorize(c, sort=False, use_na_sentinel=True) for c in columns]
-        union = pd.Index(pd.unique(np.concatenate(
-            [np.asarray(u, dtype=object) for _, u in factorized] + [np.array([""], dtype=object)]
-        )))
-        text = pd.Series(union.to_numpy(dtype=object), dtype="object").astype("string").fillna("")
+        answers = Answers.of(columns)
+        parsed = self.parse_answers(answers)
+        return (parsed.rating[answers.codes], parsed.status[answers.codes], parsed.reason[answers.codes],
+                parsed.reasons)
+
+    def parse_answers(self, answers: Answers) -> ParsedAnswers:
+        """Each distinct answer read once: its rating, status and reason (see :class:`ParsedAnswers`)."""
+        text = pd.Series(answers.distinct.to_numpy(dtype=object), dtype="object").astype("string").fillna("")
         parsed = self._parse_unique(text)
-        u_rating = parsed["rating"].to_numpy(dtype="float64", na_value=np.nan)
-        u_status = pd.Categorical(parsed["status"], categories=STATUSES).codes.astype(np.int8)
         reasons, u_reason = np.unique(parsed["reason"].to_numpy(dtype=object).astype(str), return_inverse=True)
-        blank = union.get_loc("")
-        shape = (len(columns[0]), len(columns))
-        rating = np.empty(shape, dtype="float64")
-        status = np.empty(shape, dtype=np.int8)
-        reason = np.empty(shape, dtype=np.intp)
-        for j, (codes, uniques) in enumerate(factorized):
-            where = union.get_indexer(pd.Index(np.asarray(uniques, dtype=object)))
-            idx = np.where(codes < 0, blank, where[codes] if len(where) else blank)
-            rating[:, j] = u_rating[idx]
-            status[:, j] = u_status[idx]
-            reason[:, j] = u_reason[idx]
-        return rating, status, reason, list(reasons)
+        return ParsedAnswers(
+            rating=parsed["rating"].to_numpy(dtype="float64", na_value=np.nan),
+            status=pd.Categorical(parsed["status"], categories=STATUSES).codes.astype(np.int8),
+            reason=u_reason.astype(np.intp),
+            reasons=list(reasons),
+        )
 
     def _parse_unique(self, raw: pd.Series) -> pd.DataFrame:
         stripped = raw.str.strip()

@@ -563,14 +563,28 @@ class Store:
     # -- reading --------------------------------------------------------------------------------
     def _round_query(self):
         r = rounds_table.c
-        # counted per round on the primary key's prefix, so one round's row never counts the others'
-        n = (sa.select(sa.func.count()).select_from(ratings_table).where(ratings_table.c.round_id == r.id)
-             .correlate(rounds_table).scalar_subquery())
         return sa.select(r.id, r.label, r.survey_date, r.framework_id, r.framework_version, r.scale_id, r.scale_min,
-                         r.scale_max, r.source_name, r.source_sha256, r.respondents, n.label("ratings"), r.saved_at)
+                         r.scale_max, r.source_name, r.source_sha256, r.respondents, r.saved_at)
+
+    def _counted(self) -> dict[int, int]:
+        """Rating rows per round id, counted once per store: a round's ratings are written in the
+        transaction that creates it and never change after (ids are never reused), so a count stays
+        true until the round is deleted. Listing the rounds on every page run then reads only the
+        rounds table, not every rating of every round."""
+        return self.__dict__.setdefault("_rating_counts", {})
+
+    def _rounds(self, rows) -> list[Round]:
+        counts = self._counted()
+        missing = sorted({int(row.id) for row in rows} - set(counts))
+        if missing:  # counted per round on the primary key's prefix
+            c = ratings_table.c
+            found = dict(self._read(sa.select(c.round_id, sa.func.count()).where(c.round_id.in_(missing))
+                                    .group_by(c.round_id)))
+            counts.update({i: int(found.get(i, 0)) for i in missing})
+        return [self._round(row, counts[int(row.id)]) for row in rows]
 
     @staticmethod
-    def _round(row) -> Round:
+    def _round(row, ratings: int) -> Round:
         saved = row.saved_at
         if isinstance(saved, str):
             saved = datetime.fromisoformat(saved)
@@ -579,7 +593,7 @@ class Store:
         return Round(id=int(row.id), label=row.label, survey_date=row.survey_date, framework_id=row.framework_id,
                      framework_version=row.framework_version, scale_id=row.scale_id, scale_min=int(row.scale_min),
                      scale_max=int(row.scale_max), source_name=row.source_name, source_sha256=row.source_sha256,
-                     respondents=int(row.respondents), ratings=int(row.ratings), saved_at=saved)
+                     respondents=int(row.respondents), ratings=int(ratings), saved_at=saved)
 
     def _read(self, query) -> list:
         try:
@@ -591,13 +605,13 @@ class Store:
     def list_rounds(self) -> list[Round]:
         """Every round, oldest survey first (then by id)."""
         q = self._round_query().order_by(rounds_table.c.survey_date, rounds_table.c.id)
-        return [self._round(row) for row in self._read(q)]
+        return self._rounds(self._read(q))
 
     def get_round(self, round_id: int) -> Round:
         rows = self._read(self._round_query().where(rounds_table.c.id == int(round_id)))
         if not rows:
             raise RoundNotFoundError(f"There is no round {round_id}; `python -m framework rounds list` shows them.")
-        return self._round(rows[0])
+        return self._rounds(rows)[0]
 
     def find_round(self, *, source_sha256: str | None = None, framework_id: str | None = None,
                    scale_id: str | None = None, label: str | None = None) -> Round | None:
@@ -608,7 +622,7 @@ class Store:
         if label is not None:
             q = q.where(rounds_table.c.label == label)
         rows = self._read(q)
-        return self._round(rows[0]) if rows else None
+        return self._rounds(rows[:1])[0] if rows else None
 
     def import_report(self, round_id: int) -> dict:
         rows = self._read(sa.select(rounds_table.c.import_report).where(rounds_table.c.id == int(round_id)))
@@ -617,26 +631,36 @@ class Store:
         return rows[0][0]
 
     def load_ratings(self, round_id: int) -> pd.DataFrame:
-        """The round's ratings as a tidy frame (the importer's columns; email, row and column are "";
-        ``role_id`` is left "" for the caller's targets to fill: ``targets.match_roles(frame.role)``)."""
-        self.get_round(round_id)
-        mark = "%s" if self.backend == "postgresql" else "?"
-        sql = (f"SELECT respondent, name, role, group_name, area_id, rating, status, email FROM ratings "
-               f"WHERE round_id = {mark} ORDER BY respondent, area_id")
+        """The round's ratings as a tidy frame (the importer's columns; row 0, column "";
+        ``role_id`` is left "" for the caller's targets to fill: ``targets.match_roles(frame.role)``).
+
+        The columns the pages read (respondent, name, email, role, school, area, rating, status), parsed
+        into columns by Arrow (PostgreSQL sends them as CSV with COPY, SQLite each row as one JSON
+        object), so the round is never held as Python values (ten million rows would be 80 million)."""
+        if not self._read(sa.select(rounds_table.c.id).where(rounds_table.c.id == int(round_id))):
+            raise RoundNotFoundError(f"There is no round {round_id}; `python -m framework rounds list` shows them.")
+        columns = ", ".join(column for column, _ in _LOADED.values())
+        rows = f"FROM ratings WHERE round_id = {int(round_id)} ORDER BY respondent, area_id"
+        parts = []
         try:
             with self.engine.connect() as conn:
                 cursor = conn.connection.cursor()
                 try:
-                    cursor.execute(sql, (int(round_id),))
-                    rows = cursor.fetchall()
+                    if self.backend == "postgresql":  # COPY out as CSV, parsed by Arrow as it streams in
+                        with cursor.copy(f"COPY (SELECT {columns} {rows}) TO STDOUT WITH (FORMAT csv)") as copy:
+                            parts = _csv_rows(copy)
+                    else:  # one JSON object per row, parsed by Arrow a slice at a time
+                        pairs = ", ".join(f"'{key}', {column}" for key, (column, _) in _LOADED.items())
+                        cursor.execute(f"SELECT json_object({pairs}) {rows}")
+                        while fetched := cursor.fetchmany(_SLICE):
+                            parts.append(_json_rows("\n".join([r[0] for r in fetched])))
                 finally:
                     cursor.close()
         except DBAPIError as exc:
             raise self._unreachable(exc) from None
         except Exception as exc:  # the driver's own error class, from the raw cursor
             raise StoreError(f"The rounds database ({self.description}) cannot be used: {_first_line(exc)}.") from None
-        columns = ["respondent", "name", "role", "group", "area_id", "rating", "status", "email"]
-        return tidy_from_rows(pd.DataFrame.from_records(rows, columns=columns))
+        return _tidy_from_arrow(parts)
 
     def level_counts(self, round_ids: Sequence[int] | None = None) -> pd.DataFrame:
         """Number of rating rows per (round, area, status, rating): all a trend needs, counted by the
@@ -671,8 +695,8 @@ class Store:
         if (found := self.find_round(**key)) is not None:
             return SaveResult(found, created=False)
         self._check_label_free(label)
-        rows = rating_rows(combined.ratings)
-        respondents = int(rows.loc[rows["status"].eq(RATED), "respondent"].nunique())
+        rows = StoredRows.of(combined.ratings)
+        respondents = rows.respondents()
         values = {
             "label": label, "survey_date": survey_date, "framework_id": fw.id, "framework_version": fw.version or "",
             "scale_id": sc.id, "scale_min": sc.min, "scale_max": sc.max,
@@ -692,6 +716,7 @@ class Store:
             raise
         except DBAPIError as exc:
             raise self._unreachable(exc) from None
+        self._counted()[int(round_id)] = len(rows)  # what was inserted, so that listing need not count it
         return SaveResult(self.get_round(int(round_id)), created=True)
 
     def _check_label_free(self, label: str, except_id: int | None = None) -> None:
@@ -700,30 +725,25 @@ class Store:
             raise LabelTakenError(f"A round named {label!r} exists already (round {taken.id}, "
                                   f"{taken.survey_date.isoformat()}); choose another name.")
 
-    def _insert_ratings(self, conn: Connection, round_id: int, rows: pd.DataFrame) -> None:
-        """Bulk insert in the round's transaction: COPY on PostgreSQL, executemany on SQLite, in
-        chunks so a million-row round does not need a second copy of itself in memory."""
+    def _insert_ratings(self, conn: Connection, round_id: int, rows: StoredRows) -> None:
+        """Bulk insert in the round's transaction, streamed a slice of rows at a time (no copy of the
+        whole round as text or as Python objects): COPY on PostgreSQL, executemany on SQLite."""
         cursor = conn.connection.cursor()
         try:
-            for start in range(0, len(rows), _CHUNK):
-                part = rows.iloc[start:start + _CHUNK]
-                if self.backend == "postgresql":
-                    buf = io.StringIO()
-                    part.assign(round_id=round_id).rename(columns={"group": "group_name"})[list(_COLUMNS)].to_csv(
-                        buf, header=False, index=False)
-                    # unquoted empty fields are NULL (ratings); text columns keep "" as ""
-                    with cursor.copy(f"COPY ratings ({', '.join(_COLUMNS)}) FROM STDIN WITH (FORMAT csv, "
-                                     "FORCE_NOT_NULL (respondent, area_id, name, role, group_name, status, email))"
-                                     ) as copy:
-                        copy.write(buf.getvalue())
-                else:
-                    rating = part["rating"].astype(object).where(part["rating"].notna(), None)
-                    cursor.executemany(
-                        f"INSERT INTO ratings ({', '.join(_COLUMNS)}) VALUES ({', '.join('?' * len(_COLUMNS))})",
-                        zip(itertools.repeat(round_id), part["respondent"].tolist(), part["area_id"].tolist(),
-                            part["name"].tolist(), part["role"].tolist(), part["group"].tolist(),
-                            [None if v is None else int(v) for v in rating], part["status"].tolist(),
-                            part["email"].tolist()))
+            if self.backend == "postgresql":
+                from psycopg.copy import QueuedLibpqWriter
+
+                # CSV: a NULL rating is an empty field; text is always quoted, "" stays "" (FORCE_NOT_NULL
+                # says so again); a writer thread sends one slice while the next is being made
+                with cursor.copy(f"COPY ratings ({', '.join(_COLUMNS)}) FROM STDIN WITH (FORMAT csv, "
+                                 "FORCE_NOT_NULL (respondent, area_id, name, role, group_name, status, email))",
+                                 writer=QueuedLibpqWriter(cursor)) as copy:
+                    for part in rows.csv_slices(round_id):
+                        copy.write(part)
+            else:
+                sql = f"INSERT INTO ratings ({', '.join(_COLUMNS)}) VALUES ({', '.join('?' * len(_COLUMNS))})"
+                for part in rows.python_slices(round_id):
+                    cursor.executemany(sql, part)
         finally:
             cursor.close()
 
@@ -754,6 +774,7 @@ class Store:
                     raise RoundNotFoundError(f"There is no round {round_id}; nothing was deleted.")
         except DBAPIError as exc:
             raise self._unreachable(exc) from None
+        self._counted().pop(int(round_id), None)
         self._scrub()
         return int(removed)
 
@@ -773,6 +794,7 @@ class Store:
                         conn.execute(sa.delete(table))
         except DBAPIError as exc:
             raise self._unreachable(exc) from None
+        self._counted().clear()
         self._scrub(vacuum=True)
         return int(n_rounds), int(n_ratings)
 
@@ -794,37 +816,197 @@ class Store:
 
 
 # ---- frames in and out --------------------------------------------------------------------------
-def _text_column(values: pd.Series) -> np.ndarray:
-    """A text column as an object array of stripped strings ("" for missing), converting each distinct
-    value once (the tidy frame's text columns are categoricals)."""
+def _distinct_texts(values: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+    """A text column as (codes, texts): each row's position in ``texts``, the distinct values stripped
+    ("" for missing, last), each converted once (the tidy frame's text columns are categoricals)."""
     cat = values if isinstance(values.dtype, pd.CategoricalDtype) else values.astype("category")
     cats = np.asarray(cat.cat.categories.astype("string").str.strip().fillna(""), dtype=object)
     codes = cat.cat.codes.to_numpy()
-    out = np.append(cats, "")[np.where(codes < 0, len(cats), codes)] if len(codes) else np.array([], dtype=object)
-    return out.astype(object)
+    return np.where(codes < 0, len(cats), codes), np.append(cats, "").astype(object)
+
+
+_SLICE = 200_000  # rating rows per slice streamed to the database
+
+
+@dataclass
+class StoredRows:
+    """The rows a round stores, from a tidy frame, as per-row codes into each column's distinct values
+    (nothing is repeated a million times over until a slice of rows is sent to the database).
+
+    The respondent key becomes ``p0001``… in the order people appear (no survey-tool id reaches the
+    database); the email is kept in lower case, so that a signed-in person can find their own ratings;
+    a rating exists exactly when the cell was rated."""
+
+    columns: dict[str, tuple[np.ndarray, np.ndarray]]  # name -> (codes, distinct texts), for _TEXT
+    rating: np.ndarray  # float, NaN unless rated
+
+    @classmethod
+    def of(cls, tidy: pd.DataFrame) -> StoredRows:
+        n = len(tidy)
+        codes, uniques = pd.factorize(tidy["respondent"], sort=False)
+        width = max(4, len(str(len(uniques))))
+        columns = {"respondent": (codes, np.array([f"p{i + 1:0{width}d}" for i in range(len(uniques))], dtype=object))}
+        blank = (np.zeros(n, dtype=np.int8), np.array([""], dtype=object))
+        for name in ("name", "role", "group", "area_id", "status", "email"):
+            columns[name] = _distinct_texts(tidy[name]) if name in tidy else blank
+        codes, texts = columns["email"]
+        if len(texts):  # as np.char.lower did it row by row before, once per distinct email
+            columns["email"] = codes, np.char.lower(texts.astype(str)).astype(object)
+        codes, texts = columns["status"]
+        rating = tidy["rating"].astype("Int64").to_numpy(dtype="float64", na_value=np.nan)
+        rating[(texts != RATED)[codes]] = np.nan  # a rating exists exactly when the cell was rated
+        return cls(columns, rating)
+
+    def __len__(self) -> int:
+        return len(self.rating)
+
+    def respondents(self) -> int:
+        """People with at least one rating."""
+        codes, texts = self.columns["status"]
+        rated = (texts == RATED)[codes]
+        return len(np.unique(self.columns["respondent"][0][rated]))
+
+    def frame(self) -> pd.DataFrame:
+        """Every row at once (respondent, name, role, group, area_id, rating, status, email)."""
+        out = {name: texts[codes] for name, (codes, texts) in self.columns.items()}
+        out["rating"] = pd.array(self.rating, dtype="Float64").astype("Int64")
+        return pd.DataFrame({c: out[c] for c in _FRAME_COLUMNS})
+
+    def _levels(self) -> tuple[np.ndarray, np.ndarray]:
+        """Each row's rating as a code into the distinct levels, NULL (None) last."""
+        known = ~np.isnan(self.rating)
+        levels = np.unique(self.rating[known])
+        codes = np.full(len(self.rating), len(levels), dtype=np.intp)
+        codes[known] = np.searchsorted(levels, self.rating[known])
+        return codes, np.array([int(v) for v in levels] + [None], dtype=object)
+
+    def python_slices(self, round_id: int):
+        """Slices of rows as tuples in _COLUMNS order (for executemany)."""
+        level_codes, levels = self._levels()
+        order = [self.columns[c] for c in ("respondent", "area_id", "name", "role", "group")]
+        status, email = self.columns["status"], self.columns["email"]
+        for start in range(0, len(self), _SLICE):
+            part = slice(start, start + _SLICE)
+            texts = [t[c[part]].tolist() for c, t in order]
+            yield zip(itertools.repeat(round_id), *texts, levels[level_codes[part]].tolist(),
+                      status[1][status[0][part]].tolist(), email[1][email[0][part]].tolist())
+
+    def csv_slices(self, round_id: int):
+        """Slices of rows as CSV in _COLUMNS order (for COPY … FORMAT csv), written by Arrow from the
+        codes and distinct values: text quoted, a NULL rating empty."""
+        import pyarrow as pa
+        import pyarrow.csv as pa_csv
+
+        names = {"respondent": "respondent", "area_id": "area_id", "name": "name", "role": "role",
+                 "group": "group_name", "status": "status", "email": "email"}
+        dictionaries = {c: pa.array(texts, type=pa.string()) for c, (_, texts) in self.columns.items()}
+        index_type = pa.int32()
+        options = pa_csv.WriteOptions(include_header=False)
+        for start in range(0, len(self), _SLICE):
+            part = slice(start, start + _SLICE)
+            rating = self.rating[part]
+            arrays = {"round_id": pa.array(np.full(len(rating), round_id, dtype=np.int32)),
+                      "rating": pa.array(np.nan_to_num(rating).astype(np.int16), mask=np.isnan(rating))}
+            for c, (codes, _) in self.columns.items():
+                arrays[names[c]] = pa.DictionaryArray.from_arrays(pa.array(codes[part], type=index_type),
+                                                                  dictionaries[c])
+            sink = pa.BufferOutputStream()
+            pa_csv.write_csv(pa.table({c: arrays[c] for c in _COLUMNS}), sink, options)
+            yield memoryview(sink.getvalue())
+
+
+_FRAME_COLUMNS = ["respondent", "name", "role", "group", "area_id", "rating", "status", "email"]
 
 
 def rating_rows(tidy: pd.DataFrame) -> pd.DataFrame:
-    """The columns a round stores, from a tidy frame: the respondent key becomes ``p0001``… in the
-    order people appear (no survey-tool id reaches the database); the email in lower case, so that a
-    signed-in person can find their own ratings."""
-    codes, uniques = pd.factorize(tidy["respondent"], sort=False)
-    width = max(4, len(str(len(uniques))))
-    keys = np.array([f"p{i + 1:0{width}d}" for i in range(len(uniques))], dtype=object)
-    status = _text_column(tidy["status"])
-    rating = tidy["rating"].astype("Int64").to_numpy(dtype="float64", na_value=np.nan)
-    rating[status != RATED] = np.nan  # a rating exists exactly when the cell was rated
-    blank = np.full(len(tidy), "", dtype=object)
+    """The columns a round stores, from a tidy frame, every row at once (see :class:`StoredRows`)."""
+    return StoredRows.of(tidy).frame()
+
+
+# load_ratings' columns: a short key (the JSON objects' and the parsed table's) -> (column, tidy column)
+_LOADED = {"p": ("respondent", "respondent"), "n": ("name", "name"), "r": ("role", "role"),
+           "g": ("group_name", "group"), "a": ("area_id", "area_id"), "v": ("rating", "rating"),
+           "s": ("status", "status"), "e": ("email", "email")}
+
+
+def _loaded_schema():
+    import pyarrow as pa
+
+    return pa.schema([(key, pa.int16() if key == "v" else pa.string()) for key in _LOADED])
+
+
+def _json_rows(lines: str):
+    import pyarrow as pa
+    import pyarrow.json as pa_json
+
+    return pa_json.read_json(
+        pa.BufferReader(lines.encode("utf-8")), read_options=pa_json.ReadOptions(block_size=4 << 20),
+        parse_options=pa_json.ParseOptions(explicit_schema=_loaded_schema(), unexpected_field_behavior="error"))
+
+
+class _CopyStream(io.RawIOBase):
+    """The bytes of a COPY … TO STDOUT, as a file Arrow can read."""
+
+    def __init__(self, copy):
+        self._chunks, self._left = iter(copy), memoryview(b"")
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer) -> int:
+        while not len(self._left):
+            chunk = next(self._chunks, None)
+            if chunk is None:
+                return 0
+            self._left = memoryview(bytes(chunk))
+        n = min(len(buffer), len(self._left))
+        buffer[:n] = self._left[:n]
+        self._left = self._left[n:]
+        return n
+
+
+def _csv_rows(copy) -> list:
+    """PostgreSQL's CSV (NULL unquoted and empty, "" an empty text, line breaks inside quotes) as Arrow tables."""
+    import pyarrow as pa
+    import pyarrow.csv as pa_csv
+
+    schema = _loaded_schema()
+    reader = pa_csv.open_csv(
+        io.BufferedReader(_CopyStream(copy), buffer_size=1 << 20),
+        read_options=pa_csv.ReadOptions(column_names=schema.names, block_size=8 << 20),
+        parse_options=pa_csv.ParseOptions(newlines_in_values=True),
+        convert_options=pa_csv.ConvertOptions(column_types=schema, strings_can_be_null=False,
+                                              quoted_strings_can_be_null=False))
+    return [pa.Table.from_batches([batch]) for batch in reader]
+
+
+def _tidy_from_arrow(parts: list) -> pd.DataFrame:
+    """Parsed slices of stored rows as the tidy frame, exactly as tidy_from_rows makes it: text as
+    categoricals of the distinct values in the order they first appear."""
+    import pyarrow as pa
+
+    if not parts or not sum(len(p) for p in parts):
+        return tidy_from_rows(pd.DataFrame(columns=[name for _, name in _LOADED.values()]))
+    table = pa.concat_tables(parts)
+    n = len(table)
+
+    def categorical(key: str) -> pd.Categorical:
+        encoded = table.column(key).dictionary_encode()  # one dictionary for all chunks, in order of appearance
+        codes = np.concatenate([c.indices.to_numpy(zero_copy_only=False) for c in encoded.chunks])
+        categories = pd.Index(pd.arrays.ArrowStringArray(encoded.chunks[-1].dictionary), dtype="string")
+        return pd.Categorical.from_codes(codes, categories=categories)
+
+    empty = pd.Categorical.from_codes(np.zeros(n, dtype="int8"), categories=pd.Index([""], dtype="string"))
+    rating = table.column("v").to_numpy().astype("float64")  # a NULL rating is NaN
+    status = categorical("s")
     return pd.DataFrame({
-        "respondent": keys[codes] if len(codes) else np.array([], dtype=object),
-        "name": _text_column(tidy["name"]) if "name" in tidy else blank,
-        "role": _text_column(tidy["role"]) if "role" in tidy else blank,
-        "group": _text_column(tidy["group"]) if "group" in tidy else blank,
-        "area_id": _text_column(tidy["area_id"]),
+        "respondent": categorical("p"), "name": categorical("n"), "email": categorical("e"), "role": categorical("r"),
+        "role_id": empty, "group": categorical("g"), "area_id": categorical("a"),
         "rating": pd.array(rating, dtype="Float64").astype("Int64"),
-        "status": status,
-        "email": (np.char.lower(_text_column(tidy["email"]).astype(str)).astype(object) if "email" in tidy and len(tidy)
-                  else blank),
+        "status": pd.Categorical.from_codes(np.array([STATUSES.index(v) if v in STATUSES else -1
+                                                      for v in status.categories] + [-1])[status.codes],
+                                            categories=STATUSES),
+        "row": np.zeros(n, dtype="int64"), "column": empty,
     })
 
 

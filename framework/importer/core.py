@@ -47,6 +47,7 @@ from framework.scales import (
     NOT_APPLICABLE,
     RATED,
     STATUSES,
+    Answers,
     Scale,
     ScaleChoice,
     detect_scale_counts,
@@ -99,12 +100,34 @@ class ImportReport:
         ]
 
 
-@dataclass
 class ImportResult:
-    ratings: pd.DataFrame
-    report: ImportReport
-    scale: Scale
-    framework: Framework
+    """What a survey file reads as: its tidy ratings frame, the import report, the scale and framework.
+
+    A wide file's ratings are kept as one matrix (:class:`WideRatings`, a row per person); the tidy frame
+    (a row per person x area) is built from it the first time :attr:`ratings` is read, with the same
+    content as the importer always gave. A pickled result carries the tidy frame, as it always did.
+    """
+
+    def __init__(self, ratings: pd.DataFrame | None, report: ImportReport, scale: Scale, framework: Framework,
+                 wide: WideRatings | None = None):
+        if ratings is None and wide is None:
+            raise ValueError("an import result needs its ratings")
+        self._ratings = ratings
+        self.report, self.scale, self.framework, self.wide = report, scale, framework, wide
+
+    @property
+    def ratings(self) -> pd.DataFrame:
+        if self._ratings is None:
+            self._ratings = self.wide.tidy()
+        return self._ratings
+
+    def __getstate__(self) -> dict:
+        self.ratings  # noqa: B018  (built before pickling, so that a cached copy need not build it again)
+        return dict(self.__dict__)
+
+    def __repr__(self) -> str:
+        return (f"ImportResult({self.report.filename!r}, {self.report.layout}, {self.report.respondents} respondents, "
+                f"scale {self.scale.id})")
 
 
 def read_survey(
@@ -131,7 +154,8 @@ def read_survey(
 
     blank_mask = blank_rows(frame)
     blank = [int(r) for r in frame.index[blank_mask]]
-    frame = frame.loc[~blank_mask]
+    if blank:
+        frame = frame.loc[~blank_mask]
     if blank:
         warnings.append(f"{len(blank)} empty row(s) skipped: {_row_list(blank)}.")
     if frame.empty and not prepared.dropped:
@@ -154,7 +178,8 @@ def read_survey(
         layout = "wide"
         order = {a: i for i, a in enumerate(framework.area_ids)}
         area_cols = dict(sorted(area_cols.items(), key=lambda kv: order[kv[1]]))
-        people = _identity(frame, ident)
+        people, repeated = _identity(frame, ident)
+        answers = Answers.of([frame[c] for c in area_cols])  # each distinct answer is read once
     elif "area_name" in ident and "rating" in ident:
         layout = "long"
         cells, people, pre_rejected = _long_cells(frame, ident, framework)
@@ -162,8 +187,7 @@ def read_survey(
         raise SurveyFileError(no_area_sentence(filename, mapping, framework), mapping=mapping, filename=filename)
 
     if scale == "auto":
-        counts = (cells["raw"].value_counts() if layout == "long"
-                  else pd.concat([frame[c].value_counts() for c in area_cols]).groupby(level=0).sum())
+        counts = cells["raw"].value_counts() if layout == "long" else answers.value_counts()
         choice = detect_scale_counts(counts)
     else:
         choice = ScaleChoice(scale if isinstance(scale, Scale) else get_scale(scale), "chosen by the user")
@@ -172,9 +196,15 @@ def read_survey(
         warnings.append(f"Scale: {choice.reason}.")
     tg = targets or default_targets()
     if layout == "wide":
-        tidy, cell_rejects, row_rejects, used = _wide(frame, area_cols, people, sc, framework, tg)
+        wide, cell_rejects, row_rejects, used = _wide(frame, area_cols, people, repeated, answers, sc, framework, tg)
+        tidy = None
+        status_counts = wide.status_counts()
+        respondents = wide.respondents()
     else:
+        wide = None
         tidy, cell_rejects, row_rejects, used = _long(cells, people, pre_rejected, sc, framework, tg)
+        status_counts = tidy["status"].value_counts()
+        respondents = int(tidy.loc[tidy["status"].eq(RATED), "respondent"].nunique())
     row_rejects += [(int(r), ROW, "", why) for r, why in prepared.dropped]
     rejected = pd.concat(
         [cell_rejects, pd.DataFrame(row_rejects, columns=REJECTED_COLUMNS)], ignore_index=True
@@ -192,7 +222,7 @@ def read_survey(
             + ("it shows" if len(missing_areas) == 1 else "they show") + " as no data."
         )
     if layout == "wide":
-        warnings += _columns_without_ratings(mapping, tidy, cell_rejects, framework, sc)
+        warnings += _columns_without_ratings(mapping, wide.rated_per_column(), cell_rejects, framework, sc)
     proposals = [m for m in mapping if m.kind == UNMAPPED and m.proposed in framework.area_ids]
     if proposals:
         maybe = "; ".join(f"{_short(m.column)} (column {m.letter}) may be {framework.area(m.proposed).name}"
@@ -203,7 +233,6 @@ def read_survey(
     if unmapped:
         warnings.append(f"{len(unmapped)} column(s) not used: " + ", ".join(repr(c) for c in unmapped[:12])
                         + (" …" if len(unmapped) > 12 else "") + ".")
-    status_counts = tidy["status"].value_counts()
     report = ImportReport(
         filename=filename,
         file_kind=raw.kind_text,
@@ -215,7 +244,7 @@ def read_survey(
         rows_used=used,
         rows_rejected=len(rejected_rows),
         blank_rows=len(blank),
-        respondents=int(tidy.loc[tidy["status"].eq(RATED), "respondent"].nunique()),
+        respondents=respondents,
         cells_rated=int(status_counts.get(RATED, 0)),
         cells_not_applicable=int(status_counts.get(NOT_APPLICABLE, 0)),
         cells_blank=int(status_counts.get(BLANK, 0)),
@@ -229,7 +258,7 @@ def read_survey(
     report.unusable = _nothing_usable(report, sc, framework)
     if report.unusable:
         report.warnings.append(report.unusable)
-    return ImportResult(tidy, report, sc, framework)
+    return ImportResult(tidy, report, sc, framework, wide=wide)
 
 
 def require_usable(result: ImportResult) -> ImportResult:
@@ -280,9 +309,9 @@ def no_area_sentence(filename: str, mapping: list[ColumnMatch], framework: Frame
             "area' and 'Rating' columns, or map the columns on the Upload page.")
 
 
-def _columns_without_ratings(mapping, tidy, cell_rejects, framework, sc: Scale) -> list[str]:
-    """A warning for each skill-area column that was found but holds no rating on the scale."""
-    rated = tidy.loc[tidy["status"].eq(RATED), "column"].value_counts()  # on the categorical: no string copies
+def _columns_without_ratings(mapping, rated: dict[str, int], cell_rejects, framework, sc: Scale) -> list[str]:
+    """A warning for each skill-area column that was found but holds no rating on the scale (``rated``:
+    the ratings read from each column, for the people kept)."""
     bad = cell_rejects.groupby("column")["value"].agg(list) if len(cell_rejects) else pd.Series(dtype=object)
     out = []
     for m in mapping:
@@ -333,8 +362,9 @@ def _row_list(rows: list[int], most: int = 10) -> str:
     return ("row " if len(rows) == 1 else "rows ") + text + (f" and {len(rows) - most} more" if len(rows) > most else "")
 
 
-def _identity(frame: pd.DataFrame, ident: dict[str, str]) -> pd.DataFrame:
-    """Identity columns of each source row, and the respondent key."""
+def _identity(frame: pd.DataFrame, ident: dict[str, str]) -> tuple[pd.DataFrame, np.ndarray]:
+    """Identity columns of each source row, and the respondent key; and which rows share their key
+    with another (by email or respondent ID: only those need their time stamps)."""
 
     def col(field: str) -> pd.Series:
         if field in ident:
@@ -345,18 +375,27 @@ def _identity(frame: pd.DataFrame, ident: dict[str, str]) -> pd.DataFrame:
     if "name" not in ident and ("first_name" in ident or "last_name" in ident):
         name = (col("first_name") + " " + col("last_name")).str.strip()
     email = col("email")
-    valid_email = email.str.contains("@", regex=False) & ~email.str.lower().str.startswith("anonymous")
+    lower = email.str.lower()
+    valid_email = email.str.contains("@", regex=False) & ~lower.str.startswith("anonymous")
     rid = col("respondent_id")
-    rows = pd.Series(frame.index, index=frame.index).astype("string")
-    key = ("email:" + email.str.lower()).where(valid_email, ("id:" + rid).where(rid.ne(""), "row:" + rows))
-    repeated = key.duplicated(keep=False) & ~key.str.startswith("row:")
+    key = "email:" + lower
+    other = ~valid_email.to_numpy(dtype=bool)
+    if other.any():  # a respondent ID, else the row: built only for the rows without an email
+        rows = pd.Series(frame.index[other], index=frame.index[other]).astype("string")
+        their_rid = rid[other]
+        key[other] = ("id:" + their_rid).where(their_rid.ne(""), "row:" + rows)
+    if key.is_unique:  # the usual case, found with one hash of each key
+        repeated = np.zeros(len(key), dtype=bool)
+    else:
+        repeated = (key.duplicated(keep=False) & ~key.str.startswith("row:")).to_numpy(dtype=bool)
     stamp = pd.Series(pd.NaT, index=frame.index, dtype="datetime64[ns]")
     if repeated.any():  # only needed to decide which of a person's responses is the latest
         stamp[repeated] = parse_timestamps(col("timestamp")[repeated])
-    return pd.DataFrame({
+    people = pd.DataFrame({
         "respondent": key, "name": name, "email": email, "role": col("role"), "group": col("group"),
         "timestamp": stamp, "has_email": valid_email,
     }, index=frame.index)
+    return people, repeated
 
 
 _STAMP_FORMATS = [
@@ -386,58 +425,131 @@ def parse_timestamps(text: pd.Series) -> pd.Series:
     return out
 
 
-def _wide(frame, area_cols, people, sc: Scale, framework: Framework, targets: TargetSet):
-    """A column per skill area: parse column by column, decide rows, then build the tidy frame with
-    integer takes on categorical codes (no per-cell Python, no string copies per cell)."""
+def _wide(frame, area_cols, people, repeated, answers: Answers, sc: Scale, framework: Framework,
+          targets: TargetSet):
+    """A column per skill area: parse each distinct answer once, decide rows, and keep the people and
+    their answers as matrices (:class:`WideRatings`), from which the tidy frame is built when needed."""
     cols = list(area_cols)
-    rating, status, reason, reasons = sc.parse_block([frame[c] for c in cols])
+    parsed = sc.parse_answers(answers)
+    status = parsed.status[answers.codes]  # rows x columns, int8
     answered = ((status == _CODE[RATED]) | (status == _CODE[NOT_APPLICABLE])).any(axis=1)
     rows = frame.index.to_numpy()
     row_rejects = [(int(r), ROW, "", "no answer in any skill area (every answer blank or unreadable)")
                    for r in rows[~answered]]
-    kept, superseded = _dedupe_people(people.loc[answered])
-    row_rejects += superseded
+    at = np.flatnonzero(answered)
+    if repeated[at].any():  # some people answered more than once
+        kept, superseded = _dedupe_people(people.iloc[at])
+        row_rejects += superseded
+        at = at[np.isin(rows[at], kept.index.to_numpy())]
     cell_rejects = []
-    reasons = np.asarray(reasons, dtype=object)
+    reasons = np.asarray(parsed.reasons, dtype=object)
     for j, c in enumerate(cols):
-        bad = status[:, j] == _CODE[INVALID]
-        if bad.any():
+        bad = np.flatnonzero(status[:, j] == _CODE[INVALID])
+        if len(bad):
             cell_rejects.append(pd.DataFrame({
-                "row": rows[bad], "column": c, "value": frame[c].to_numpy()[bad], "reason": reasons[reason[bad, j]],
+                "row": rows[bad], "column": c, "value": frame[c].iloc[bad].to_numpy(dtype=object),
+                "reason": reasons[parsed.reason[answers.codes[bad, j]]],
             }))
     cell_rejects = pd.concat(cell_rejects, ignore_index=True) if cell_rejects else pd.DataFrame(columns=REJECTED_COLUMNS)
 
-    pos = frame.index.get_indexer(kept.index)
-    n_people, n_areas = len(pos), len(cols)
-    area_pos = np.array([framework.area_ids.index(area_cols[c]) for c in cols])
-    tidy = pd.DataFrame({
-        **_repeat_people(kept, n_areas, targets),
-        "area_id": pd.Categorical.from_codes(np.tile(area_pos, n_people), categories=framework.area_ids),
-        "rating": pd.array(rating[pos].ravel(), dtype="Float64").astype("Int64"),
-        "status": pd.Categorical.from_codes(status[pos].ravel(), categories=STATUSES),
-        "row": np.repeat(kept.index.to_numpy(dtype="int64"), n_areas),
-        "column": pd.Categorical.from_codes(np.tile(np.arange(n_areas), n_people), categories=cols),
-    })
-    return tidy[TIDY_COLUMNS], cell_rejects, row_rejects, n_people
+    kept = people.iloc[at]
+    codes = answers.codes[at]
+    level = np.nan_to_num(parsed.rating, nan=0.0)
+    small = np.int16 if all(-(2**15) <= v < 2**15 for v in sc.values) else np.int64
+    wide = WideRatings(
+        people=pd.DataFrame({f: kept[f] for f in ("respondent", "name", "email", "role", "group")}
+                            | {"role_id": targets.match_roles(kept["role"])}),
+        columns=cols,
+        area_pos=np.array([framework.area_ids.index(area_cols[c]) for c in cols], dtype=np.intp),
+        area_ids=list(framework.area_ids),
+        status=status[at],
+        rating=level.astype(small)[codes],
+        scale=sc,
+    )
+    return wide, cell_rejects, row_rejects, len(at)
 
 
-def _repeat_people(people: pd.DataFrame, times: int, targets: TargetSet) -> dict[str, pd.Categorical]:
-    """Identity columns as categoricals, each person's value repeated ``times`` (once per area)."""
-    out = {}
-    fields = {f: people[f] for f in ("respondent", "name", "email", "role", "group")}
-    fields["role_id"] = targets.match_roles(people["role"])
-    for name, values in fields.items():
-        if name == "respondent":  # one key per person after de-duplication: no factorizing needed
-            codes, uniques = np.arange(len(values)), values.to_numpy(dtype=object)
-        else:
-            codes, uniques = pd.factorize(values.astype("string").fillna("").to_numpy(dtype=object))
-        dtype = pd.CategoricalDtype(pd.Index(uniques, dtype="string"))
-        out[name] = pd.Categorical.from_codes(np.repeat(codes, times), dtype=dtype, validate=False)
-    return out
+@dataclass
+class WideRatings:
+    """A wide file's ratings as matrices: a row per person kept (in file order), a column per skill-area
+    column (in framework order). :meth:`tidy` is the importer's tidy frame; the rest are what the
+    import report and the publication need, read straight from the matrices."""
+
+    people: pd.DataFrame  # index: source rows; respondent, name, email, role, group, role_id (text, stripped)
+    columns: list[str]  # the file's skill-area columns, in framework order
+    area_pos: np.ndarray  # each column's position in area_ids
+    area_ids: list[str]  # the framework's areas
+    status: np.ndarray  # people x columns: int8 codes into STATUSES
+    rating: np.ndarray  # people x columns: the level where rated (status "rated"), else 0
+    scale: Scale
+
+    def status_counts(self) -> dict[str, int]:
+        return {s: int(np.count_nonzero(self.status == i)) for i, s in enumerate(STATUSES)}
+
+    def respondents(self) -> int:
+        """People with at least one rating (each kept person is one respondent key)."""
+        return int((self.status == _CODE[RATED]).any(axis=1).sum())
+
+    def rated_per_column(self) -> dict[str, int]:
+        rated = (self.status == _CODE[RATED]).sum(axis=0)
+        return {c: int(n) for c, n in zip(self.columns, rated)}
+
+    def tidy(self) -> pd.DataFrame:
+        """One row per person x skill-area column (the module docstring's columns): integer takes and
+        repeats of each person's values, text as categoricals of the distinct values."""
+        n_people, n_areas = len(self.people), len(self.columns)
+        out = {}
+        for name in ("respondent", "name", "email", "role", "role_id", "group"):
+            values = self.people[name].astype("string")
+            if name == "respondent":  # one key per person: no factorizing needed
+                codes, uniques = np.arange(n_people), values.array
+            else:
+                codes, uniques = pd.factorize(values, sort=False)
+            codes = codes.astype(np.int32 if len(uniques) < 2**31 else np.int64)
+            dtype = pd.CategoricalDtype(pd.Index(uniques, dtype="string"))
+            out[name] = pd.Categorical.from_codes(np.repeat(codes, n_areas), dtype=dtype, validate=False)
+        rated = self.status.ravel() == _CODE[RATED]
+        small = np.int8 if max(n_areas, len(self.area_ids)) < 127 else np.int64
+        out["area_id"] = pd.Categorical.from_codes(np.tile(self.area_pos.astype(small), n_people),
+                                                   categories=self.area_ids)
+        out["rating"] = pd.arrays.IntegerArray(self.rating.ravel().astype(np.int64), ~rated)
+        out["status"] = pd.Categorical.from_codes(self.status.ravel(), categories=STATUSES)
+        out["row"] = np.repeat(self.people.index.to_numpy(dtype="int64"), n_areas)
+        out["column"] = pd.Categorical.from_codes(np.tile(np.arange(n_areas, dtype=small), n_people),
+                                                  categories=self.columns)
+        return pd.DataFrame({c: out[c] for c in TIDY_COLUMNS}, copy=False)
+
+    def grid_parts(self) -> GridParts:
+        """The publication's inputs (``framework.publication.build.Grid``'s fields), straight from the
+        matrices: the same as ``grid_of(self.tidy(), framework, self.scale)``, without the tidy frame."""
+        def clean(values: pd.Series) -> np.ndarray:
+            return values.astype("string").fillna("").str.strip().to_numpy(dtype=object)
+
+        n_levels = len(self.scale.values)
+        status = self.status
+        answers = np.full((len(self.people), len(self.area_ids)), -1, dtype=np.int64)
+        cell = np.where(status == _CODE[RATED], self.rating.astype(np.int64) - self.scale.min,
+                        np.where(status == _CODE[NOT_APPLICABLE], n_levels, -1))
+        answers[:, self.area_pos] = cell
+        return GridParts(pd.Index(self.people["respondent"].astype("string").array, dtype="string"),
+                         clean(self.people["role"]), clean(self.people["group"]), clean(self.people["role_id"]),
+                         answers, n_levels)
+
+
+@dataclass(frozen=True)
+class GridParts:
+    """The fields of ``framework.publication.build.Grid``, in its order, for a wide file."""
+
+    respondents: pd.Index  # respondent keys, one per person
+    role_value: np.ndarray  # per person: the role text as written (stripped)
+    group_value: np.ndarray
+    role_id: np.ndarray  # per person: matched target profile id ("" none)
+    answers: np.ndarray  # persons x areas: level index 0..L-1, L = N/A, -1 = no answer
+    n_levels: int
 
 
 def _long_cells(frame, ident, framework):
-    people = _identity(frame, ident)
+    people, _ = _identity(frame, ident)
     matcher = AreaMatcher(framework)
     area_text = frame[ident["area_name"]].astype("string")
     found = matcher.match_many(area_text)

@@ -1,0 +1,540 @@
+"""Survey file to one tidy frame of ratings, with an import report that accounts for every row.
+
+The tidy frame has one row per respondent x skill area:
+
+    respondent  stable key (email, respondent id, or the source row)
+    name, email, role, group   "" when the file does not say
+    role_id     the matched target role profile ("" when none)
+    area_id     skill-area id of the framework (categories: every area, in framework order)
+    rating      Int64: the level, <NA> when missing
+    status      rated / not applicable / blank / invalid (an invalid answer is also listed in the report)
+    row         int: the source row (as a spreadsheet numbers it)
+    column      the source column
+
+Text columns are categoricals: a 100,000-person survey is a million rows that share a few thousand
+distinct strings.
+
+Every data row is either used (it gave at least one rating) or rejected with a reason; every
+unreadable answer is listed with its row, column, value and reason. read = used + rejected.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from framework.definitions import Framework
+from framework.importer.columns import (
+    AREA,
+    IDENTITY,
+    UNMAPPED,
+    AreaMatcher,
+    ColumnMatch,
+    _content,
+    _tokens,
+    map_columns,
+)
+from framework.importer.errors import SurveyFileError
+from framework.importer.limits import UPLOAD, Limits
+from framework.importer.sources import pick_format
+from framework.mapping import MappingProfile, find_profile
+from framework.targets import TargetSet, default_targets
+from tests.oracle_importer.scales import (
+    BLANK,
+    INVALID,
+    NOT_APPLICABLE,
+    RATED,
+    STATUSES,
+    Scale,
+    ScaleChoice,
+    detect_scale_counts,
+    get_scale,
+)
+from tests.oracle_importer.table import RawTable, blank_rows, read_table
+
+_CODE = {s: i for i, s in enumerate(STATUSES)}
+TIDY_COLUMNS = ["respondent", "name", "email", "role", "role_id", "group", "area_id", "rating", "status", "row", "column"]
+REJECTED_COLUMNS = ["row", "column", "value", "reason"]
+ROW = "(whole row)"
+
+
+@dataclass
+class ImportReport:
+    filename: str
+    file_kind: str
+    source_format: str
+    layout: str  # "wide" (a column per skill area) or "long" (a row per person and area)
+    scale_id: str
+    scale_reason: str
+    rows_read: int
+    rows_used: int
+    rows_rejected: int
+    blank_rows: int
+    respondents: int
+    cells_rated: int
+    cells_not_applicable: int
+    cells_blank: int
+    cells_invalid: int
+    mapping: list[ColumnMatch]
+    rejected: pd.DataFrame  # row, column, value, reason (whole-row rejections use column "(whole row)")
+    warnings: list[str] = field(default_factory=list)
+    missing_areas: list[str] = field(default_factory=list)
+    profile: str = ""  # the mapping profile applied, if any
+    unusable: str = ""  # one sentence when nothing usable was read (no respondent with a rating), else ""
+
+    @property
+    def reconciles(self) -> bool:
+        return self.rows_read == self.rows_used + self.rows_rejected
+
+    @property
+    def unmapped_columns(self) -> list[str]:
+        return [m.column for m in self.mapping if m.kind == UNMAPPED]
+
+    def rejected_records(self) -> list[dict]:
+        return [
+            {"row": int(r.row), "column": str(r.column), "value": str(r.value), "reason": str(r.reason)}
+            for r in self.rejected.itertuples(index=False)
+        ]
+
+
+@dataclass
+class ImportResult:
+    ratings: pd.DataFrame
+    report: ImportReport
+    scale: Scale
+    framework: Framework
+
+
+def read_survey(
+    data: bytes,
+    filename: str,
+    framework: Framework,
+    scale: str | Scale = "auto",
+    targets: TargetSet | None = None,
+    overrides: dict[str, str] | None = None,
+    profiles: list[MappingProfile] | None = None,
+    limits: Limits = UPLOAD,
+) -> ImportResult:
+    """Read a survey export. Raises :class:`SurveyFileError` (one plain sentence) for unusable input.
+
+    ``overrides`` (column -> area id, identity field, or "" for not used) take precedence over the
+    automatic matching; without them, a saved mapping profile that fits the file's headers is used.
+    ``limits`` are the entry point's (the app's upload limits unless the command line says otherwise).
+    """
+    raw = read_table(data, filename, limits)
+    fmt = pick_format(raw)
+    prepared = fmt.prepare(raw)
+    frame = prepared.frame
+    warnings = list(prepared.warnings)
+
+    blank_mask = blank_rows(frame)
+    blank = [int(r) for r in frame.index[blank_mask]]
+    frame = frame.loc[~blank_mask]
+    if blank:
+        warnings.append(f"{len(blank)} empty row(s) skipped: {_row_list(blank)}.")
+    if frame.empty and not prepared.dropped:
+        raise SurveyFileError(
+            f"{filename} has a header row but no responses below it. Export the survey again once people have answered."
+        )
+
+    profile = ""
+    if overrides is None and profiles:
+        found = find_profile(profiles, list(frame.columns), framework.id)
+        if found:
+            overrides, profile = dict(found.mapping), found.name
+            warnings.append(f"The saved mapping profile {found.name!r} was applied to the columns.")
+    mapping = map_columns(list(frame.columns), framework, hints=prepared.hints, overrides=overrides,
+                          statements=prepared.statements)
+    area_cols = {m.column: m.target for m in mapping if m.kind == AREA}
+    ident = {m.target: m.column for m in mapping if m.kind == IDENTITY}
+
+    if area_cols:
+        layout = "wide"
+        order = {a: i for i, a in enumerate(framework.area_ids)}
+        area_cols = dict(sorted(area_cols.items(), key=lambda kv: order[kv[1]]))
+        people = _identity(frame, ident)
+    elif "area_name" in ident and "rating" in ident:
+        layout = "long"
+        cells, people, pre_rejected = _long_cells(frame, ident, framework)
+    else:
+        raise SurveyFileError(no_area_sentence(filename, mapping, framework), mapping=mapping, filename=filename)
+
+    if scale == "auto":
+        counts = (cells["raw"].value_counts() if layout == "long"
+                  else pd.concat([frame[c].value_counts() for c in area_cols]).groupby(level=0).sum())
+        choice = detect_scale_counts(counts)
+    else:
+        choice = ScaleChoice(scale if isinstance(scale, Scale) else get_scale(scale), "chosen by the user")
+    sc = choice.scale
+    if choice.ambiguous:
+        warnings.append(f"Scale: {choice.reason}.")
+    tg = targets or default_targets()
+    if layout == "wide":
+        tidy, cell_rejects, row_rejects, used = _wide(frame, area_cols, people, sc, framework, tg)
+    else:
+        tidy, cell_rejects, row_rejects, used = _long(cells, people, pre_rejected, sc, framework, tg)
+    row_rejects += [(int(r), ROW, "", why) for r, why in prepared.dropped]
+    rejected = pd.concat(
+        [cell_rejects, pd.DataFrame(row_rejects, columns=REJECTED_COLUMNS)], ignore_index=True
+    ).astype({"row": "int64", "column": "string", "value": "string", "reason": "string"})
+    rejected = rejected.assign(_whole=rejected["column"].ne(ROW)).sort_values(["row", "_whole"], kind="stable")
+    rejected = rejected.drop(columns="_whole").reset_index(drop=True)
+    rejected_rows = set(rejected.loc[rejected["column"].eq(ROW), "row"].tolist())
+
+    # an area is missing when nothing in the file names it, not when its answers were all unreadable
+    present = set(area_cols.values()) if layout == "wide" else set(cells["area_id"].unique().tolist())
+    missing_areas = [a.name for a in framework.areas if a.id not in present]
+    if missing_areas:
+        warnings.append(
+            "No column for " + ", ".join(missing_areas) + "; "
+            + ("it shows" if len(missing_areas) == 1 else "they show") + " as no data."
+        )
+    if layout == "wide":
+        warnings += _columns_without_ratings(mapping, tidy, cell_rejects, framework, sc)
+    proposals = [m for m in mapping if m.kind == UNMAPPED and m.proposed in framework.area_ids]
+    if proposals:
+        maybe = "; ".join(f"{_short(m.column)} (column {m.letter}) may be {framework.area(m.proposed).name}"
+                          for m in proposals[:5]) + ("; …" if len(proposals) > 5 else "")
+        warnings.append(f"{len(proposals)} column(s) may hold a skill area, but the match is not sure enough to use "
+                        f"without asking: {maybe}. Choose them in the mapping editor if they do.")
+    unmapped = [m.column for m in mapping if m.kind == UNMAPPED and m.method != "survey metadata"]
+    if unmapped:
+        warnings.append(f"{len(unmapped)} column(s) not used: " + ", ".join(repr(c) for c in unmapped[:12])
+                        + (" …" if len(unmapped) > 12 else "") + ".")
+    status_counts = tidy["status"].value_counts()
+    report = ImportReport(
+        filename=filename,
+        file_kind=raw.kind_text,
+        source_format=prepared.source_format,
+        layout=layout,
+        scale_id=sc.id,
+        scale_reason=choice.reason,
+        rows_read=len(frame) + len(prepared.dropped),
+        rows_used=used,
+        rows_rejected=len(rejected_rows),
+        blank_rows=len(blank),
+        respondents=int(tidy.loc[tidy["status"].eq(RATED), "respondent"].nunique()),
+        cells_rated=int(status_counts.get(RATED, 0)),
+        cells_not_applicable=int(status_counts.get(NOT_APPLICABLE, 0)),
+        cells_blank=int(status_counts.get(BLANK, 0)),
+        cells_invalid=len(cell_rejects),
+        mapping=mapping,
+        rejected=rejected,
+        warnings=warnings,
+        missing_areas=missing_areas,
+        profile=profile,
+    )
+    report.unusable = _nothing_usable(report, sc, framework)
+    if report.unusable:
+        report.warnings.append(report.unusable)
+    return ImportResult(tidy, report, sc, framework)
+
+
+def require_usable(result: ImportResult) -> ImportResult:
+    """The result, or SurveyFileError (one sentence) when nothing usable was read: the command line
+    treats a file without a single respondent's rating like any unusable input (exit status 2)."""
+    if result.report.unusable:
+        raise SurveyFileError(result.report.unusable)
+    return result
+
+
+# ------------------------------------------------------------------------------------------
+# what a refusal says it found
+
+_GENERIC = {"management", "systems", "information", "technology", "development", "professional"}
+
+
+def closest_columns(mapping: list[ColumnMatch], framework: Framework, most: int = 2) -> list[ColumnMatch]:
+    """The columns nearest to a skill area when none is one: proposals first, then headers most of whose
+    words are distinctive words of an area's names ('Data', 'Leadership plan')."""
+    proposals = sorted((m for m in mapping if m.kind == UNMAPPED and m.proposed in framework.area_ids),
+                       key=lambda m: -m.confidence)
+    if len(proposals) >= most:
+        return proposals[:most]
+    vocabulary = AreaMatcher(framework).vocabulary - _GENERIC
+    scored = []
+    for i, m in enumerate(mapping):
+        if m.kind != UNMAPPED or m.proposed or m.method == "survey metadata":
+            continue
+        words = set(_content(_tokens(m.column)))
+        shared = words & vocabulary
+        if shared and len(shared) / len(words) >= 0.5:
+            scored.append((-len(shared) / len(words), i, m))
+    return proposals + [m for _, _, m in sorted(scored)[: most - len(proposals)]]
+
+
+def no_area_sentence(filename: str, mapping: list[ColumnMatch], framework: Framework) -> str:
+    """The refusal of a file none of whose columns is a skill area, saying what it has."""
+    n = len(mapping)
+    has = f"{filename} has {n:,} column{'s' if n != 1 else ''}"
+    closest = closest_columns(mapping, framework)
+    if closest:
+        named = " and ".join(f"{_short(m.column)} (column {m.letter})" for m in closest)
+        return (f"{has}, none of them a skill area of the {framework.name}; the closest "
+                f"{'were' if len(closest) > 1 else 'was'} {named}. Map them on the Upload page or rename the columns.")
+    shown = ", ".join(_short(m.column, 40) for m in mapping[:3]) + (", …" if n > 3 else "")
+    return (f"{has} ({shown}), none of them a skill area of the {framework.name} and none close to one; name a "
+            f"column after each skill area (such as {framework.areas[0].name!r}), use the long layout with 'Skill "
+            "area' and 'Rating' columns, or map the columns on the Upload page.")
+
+
+def _columns_without_ratings(mapping, tidy, cell_rejects, framework, sc: Scale) -> list[str]:
+    """A warning for each skill-area column that was found but holds no rating on the scale."""
+    rated = tidy.loc[tidy["status"].eq(RATED), "column"].value_counts()  # on the categorical: no string copies
+    bad = cell_rejects.groupby("column")["value"].agg(list) if len(cell_rejects) else pd.Series(dtype=object)
+    out = []
+    for m in mapping:
+        if m.kind != AREA or rated.get(m.column, 0):
+            continue
+        where = f"The column {_short(m.column)} (column {m.letter}) was read as {framework.area(m.target).name}, but"
+        values = bad.get(m.column, [])
+        if len(values):
+            examples = ", ".join(repr(v) for v in list(dict.fromkeys(values))[:3])
+            out.append(f"{where} none of its answers is a rating on the {sc.name} scale ({len(values)} listed as "
+                       f"rejected, such as {examples}).")
+        else:
+            out.append(f"{where} it holds no rating: every answer is blank or N/A.")
+    return out
+
+
+def _nothing_usable(report: ImportReport, sc: Scale, framework: Framework) -> str:
+    """One sentence when no respondent gave a rating (the commands exit 2 with it), else ""."""
+    if report.respondents:
+        return ""
+    name, rows = report.filename, report.rows_read
+    reasons = report.rejected.loc[report.rejected["column"].eq(ROW), "reason"].astype(str)
+    dropped = reasons[reasons.str.contains("not a real response|unfinished", regex=True)]
+    if rows and len(dropped) == rows:
+        kinds = sorted({r.split(",")[0].split(" (")[0] for r in dropped})
+        return (f"{name} has {rows:,} row{'s' if rows != 1 else ''} of answers, all left out as "
+                f"{' or '.join(kinds)}s; nothing usable was read.")
+    areas = [m for m in report.mapping if m.kind == AREA]
+    cols = ", ".join(f"{_short(m.column, 40)} (column {m.letter})" for m in areas[:3]) + (", …" if len(areas) > 3 else "")
+    where = f"the skill-area column{'s' if len(areas) != 1 else ''} {cols}" if areas else "the 'Rating' column"
+    cells = report.rejected.loc[report.rejected["column"].ne(ROW), "value"].astype(str)
+    if len(cells):
+        examples = ", ".join(repr(v) for v in list(dict.fromkeys(cells))[:3])
+        return (f"{name} has {rows:,} row{'s' if rows != 1 else ''} but not one rating on the {sc.name} scale: "
+                f"{where} {'hold' if len(areas) > 1 else 'holds'} answers such as {examples}; nothing usable was read.")
+    return (f"{name} has {rows:,} row{'s' if rows != 1 else ''} but not one rating: every answer in {where} is blank "
+            "or N/A; nothing usable was read.")
+
+
+def _short(text: str, most: int = 60) -> str:
+    """A header quoted for a sentence, shortened."""
+    text = " ".join(str(text).split())
+    return repr(text if len(text) <= most else text[: most - 1] + "…")
+
+
+def _row_list(rows: list[int], most: int = 10) -> str:
+    text = ", ".join(str(r) for r in rows[:most])
+    return ("row " if len(rows) == 1 else "rows ") + text + (f" and {len(rows) - most} more" if len(rows) > most else "")
+
+
+def _identity(frame: pd.DataFrame, ident: dict[str, str]) -> pd.DataFrame:
+    """Identity columns of each source row, and the respondent key."""
+
+    def col(field: str) -> pd.Series:
+        if field in ident:
+            return frame[ident[field]].astype("string").str.strip().fillna("")
+        return pd.Series("", index=frame.index, dtype="string")
+
+    name = col("name")
+    if "name" not in ident and ("first_name" in ident or "last_name" in ident):
+        name = (col("first_name") + " " + col("last_name")).str.strip()
+    email = col("email")
+    valid_email = email.str.contains("@", regex=False) & ~email.str.lower().str.startswith("anonymous")
+    rid = col("respondent_id")
+    rows = pd.Series(frame.index, index=frame.index).astype("string")
+    key = ("email:" + email.str.lower()).where(valid_email, ("id:" + rid).where(rid.ne(""), "row:" + rows))
+    repeated = key.duplicated(keep=False) & ~key.str.startswith("row:")
+    stamp = pd.Series(pd.NaT, index=frame.index, dtype="datetime64[ns]")
+    if repeated.any():  # only needed to decide which of a person's responses is the latest
+        stamp[repeated] = parse_timestamps(col("timestamp")[repeated])
+    return pd.DataFrame({
+        "respondent": key, "name": name, "email": email, "role": col("role"), "group": col("group"),
+        "timestamp": stamp, "has_email": valid_email,
+    }, index=frame.index)
+
+
+_STAMP_FORMATS = [
+    "%m/%d/%Y %H:%M:%S", "%m/%d/%Y %H:%M", "%Y-%m-%d %H:%M:%S", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M",
+    "%m/%d/%Y %I:%M:%S %p", "%m/%d/%Y %I:%M %p", "%Y/%m/%d %H:%M:%S", "%m/%d/%Y", "%Y-%m-%d",
+]
+
+
+def parse_timestamps(text: pd.Series) -> pd.Series:
+    """Timestamps as survey tools write them, US month-first (11/10 is later than 11/9).
+
+    Vectorised: the format that reads the most values is used for all, and only what it cannot
+    read goes through pandas' per-value "mixed" parser. Unreadable values are NaT.
+    """
+    text = text.astype("string").str.strip().replace("", pd.NA)
+    out = pd.Series(pd.NaT, index=text.index, dtype="datetime64[ns]")
+    todo = text.notna()
+    if not todo.any():
+        return out
+    sample = text[todo].head(200)
+    best = max(_STAMP_FORMATS, key=lambda f: pd.to_datetime(sample, format=f, errors="coerce").notna().sum())
+    out[todo] = pd.to_datetime(text[todo], format=best, errors="coerce").astype("datetime64[ns]")
+    rest = todo & out.isna()
+    if rest.any():
+        mixed = pd.to_datetime(text[rest], format="mixed", errors="coerce", utc=True)  # zones become UTC
+        out[rest] = mixed.dt.tz_localize(None).astype("datetime64[ns]")
+    return out
+
+
+def _wide(frame, area_cols, people, sc: Scale, framework: Framework, targets: TargetSet):
+    """A column per skill area: parse column by column, decide rows, then build the tidy frame with
+    integer takes on categorical codes (no per-cell Python, no string copies per cell)."""
+    cols = list(area_cols)
+    rating, status, reason, reasons = sc.parse_block([frame[c] for c in cols])
+    answered = ((status == _CODE[RATED]) | (status == _CODE[NOT_APPLICABLE])).any(axis=1)
+    rows = frame.index.to_numpy()
+    row_rejects = [(int(r), ROW, "", "no answer in any skill area (every answer blank or unreadable)")
+                   for r in rows[~answered]]
+    kept, superseded = _dedupe_people(people.loc[answered])
+    row_rejects += superseded
+    cell_rejects = []
+    reasons = np.asarray(reasons, dtype=object)
+    for j, c in enumerate(cols):
+        bad = status[:, j] == _CODE[INVALID]
+        if bad.any():
+            cell_rejects.append(pd.DataFrame({
+                "row": rows[bad], "column": c, "value": frame[c].to_numpy()[bad], "reason": reasons[reason[bad, j]],
+            }))
+    cell_rejects = pd.concat(cell_rejects, ignore_index=True) if cell_rejects else pd.DataFrame(columns=REJECTED_COLUMNS)
+
+    pos = frame.index.get_indexer(kept.index)
+    n_people, n_areas = len(pos), len(cols)
+    area_pos = np.array([framework.area_ids.index(area_cols[c]) for c in cols])
+    tidy = pd.DataFrame({
+        **_repeat_people(kept, n_areas, targets),
+        "area_id": pd.Categorical.from_codes(np.tile(area_pos, n_people), categories=framework.area_ids),
+        "rating": pd.array(rating[pos].ravel(), dtype="Float64").astype("Int64"),
+        "status": pd.Categorical.from_codes(status[pos].ravel(), categories=STATUSES),
+        "row": np.repeat(kept.index.to_numpy(dtype="int64"), n_areas),
+        "column": pd.Categorical.from_codes(np.tile(np.arange(n_areas), n_people), categories=cols),
+    })
+    return tidy[TIDY_COLUMNS], cell_rejects, row_rejects, n_people
+
+
+def _repeat_people(people: pd.DataFrame, times: int, targets: TargetSet) -> dict[str, pd.Categorical]:
+    """Identity columns as categoricals, each person's value repeated ``times`` (once per area)."""
+    out = {}
+    fields = {f: people[f] for f in ("respondent", "name", "email", "role", "group")}
+    fields["role_id"] = targets.match_roles(people["role"])
+    for name, values in fields.items():
+        if name == "respondent":  # one key per person after de-duplication: no factorizing needed
+            codes, uniques = np.arange(len(values)), values.to_numpy(dtype=object)
+        else:
+            codes, uniques = pd.factorize(values.astype("string").fillna("").to_numpy(dtype=object))
+        dtype = pd.CategoricalDtype(pd.Index(uniques, dtype="string"))
+        out[name] = pd.Categorical.from_codes(np.repeat(codes, times), dtype=dtype, validate=False)
+    return out
+
+
+def _long_cells(frame, ident, framework):
+    people = _identity(frame, ident)
+    matcher = AreaMatcher(framework)
+    area_text = frame[ident["area_name"]].astype("string")
+    found = matcher.match_many(area_text)
+    cells = pd.DataFrame({
+        "row": frame.index.astype("int64"),
+        "column": ident["rating"],
+        "raw": frame[ident["rating"]].astype("string").to_numpy(),
+        "area_id": found["area_id"].astype("string").to_numpy(),
+    })
+    unknown = found["area_id"].eq("").to_numpy()
+    pre = [(int(r), ident["area_name"], str(v), "not a skill area of this framework")
+           for r, v in zip(frame.index[unknown], area_text[unknown])]
+    pre += [(int(r), ROW, "", "the skill area cannot be read (see the cell)") for r in frame.index[unknown]]
+    no_person = people["respondent"].str.startswith("row:").to_numpy() & ~unknown
+    pre += [(int(r), ROW, "", "no name, email or respondent ID to say whose rating this is")
+            for r in frame.index[no_person]]
+    keep = ~unknown & ~no_person
+    return cells[keep].reset_index(drop=True), people, pre
+
+
+def _dedupe_people(people: pd.DataFrame) -> tuple[pd.DataFrame, list[tuple]]:
+    """Wide layout: one response per person (by email or respondent ID); the latest timestamp wins,
+    then the later row."""
+    if not people["respondent"].duplicated().any():
+        return people, []
+    keyed = people[~people["respondent"].str.startswith("row:")]
+    ordered = keyed.assign(_row=keyed.index).sort_values(["timestamp", "_row"], na_position="first", kind="stable")
+    last = ordered.groupby("respondent", sort=False)["_row"].transform("last")
+    losers = ordered[ordered["_row"].ne(last)]
+    out = []
+    for r, keeper, who in zip(losers.index, last[losers.index], losers["respondent"]):
+        what = "email" if who.startswith("email:") else "respondent ID"
+        out.append((int(r), ROW, "", f"superseded by a later response with the same {what} (row {int(keeper)})"))
+    return people.drop(index=losers.index), out
+
+
+def _dedupe_answers(cells: pd.DataFrame, people: pd.DataFrame) -> tuple[pd.DataFrame, list[tuple]]:
+    """Long layout: one answer per person and area; the latest timestamp wins, then the later row."""
+    keyed = cells.join(people[["respondent", "timestamp"]], on="row")
+    ordered = keyed.sort_values(["timestamp", "row"], na_position="first", kind="stable")
+    last = ordered.groupby(["respondent", "area_id"], sort=False)["row"].transform("last")
+    losers = ordered[ordered["row"].ne(last)]
+    out = [(int(r), ROW, "", f"superseded by a later answer for the same person and skill area (row {int(k)})")
+           for r, k in zip(losers["row"], last[losers.index])]
+    return cells.drop(index=losers.index), out
+
+
+def _long(cells, people, pre_rejected, sc: Scale, framework: Framework, targets: TargetSet):
+    """A row per person and area: each row is one answer. Readable ratings and N/A are used;
+    blank and unreadable ones are rejected; a later answer for the same person and area wins."""
+    parsed = sc.parse(cells["raw"])
+    cells = pd.concat([cells, parsed], axis=1)
+    invalid = cells[cells["status"].eq(INVALID)]
+    cell_rejects = pd.DataFrame({
+        "row": invalid["row"], "column": invalid["column"], "value": invalid["raw"], "reason": invalid["reason"],
+    })
+    status = cells.set_index("row")["status"]
+    row_rejects = list(pre_rejected)
+    row_rejects += [(int(r), ROW, "", "the rating cannot be read (see the cell)") for r in status.index[status.eq(INVALID)]]
+    row_rejects += [(int(r), ROW, "", "the rating is blank") for r in status.index[status.eq(BLANK)]]
+    ok = cells[cells["status"].isin([RATED, NOT_APPLICABLE])]
+    ok, superseded = _dedupe_answers(ok, people)
+    row_rejects += superseded
+    used = int(ok["row"].nunique())
+
+    meta = people.drop(columns=["timestamp", "has_email"])
+    tidy = ok.drop(columns=["raw", "reason"]).join(meta, on="row")
+    persons = tidy.groupby("respondent", sort=False).agg(
+        name=("name", _first_filled), email=("email", _first_filled),
+        role=("role", _first_filled), group=("group", _first_filled), row=("row", "min"),
+    )
+    present = set(tidy["area_id"].unique().tolist())
+    areas = [a for a in framework.area_ids if a in present]
+    persons.index = persons.index.astype("string")  # one key type for the grid, the merge and the join
+    grid = pd.MultiIndex.from_product([persons.index, areas], names=["respondent", "area_id"]).to_frame(index=False)
+    grid["respondent"] = grid["respondent"].astype("string")
+    tidy = tidy.assign(respondent=tidy["respondent"].astype("string"))
+    tidy = grid.merge(tidy.drop(columns=["name", "email", "role", "group"]), on=["respondent", "area_id"], how="left")
+    for col in ("name", "email", "role", "group"):  # (a join of two empty Arrow columns fails in pandas)
+        tidy[col] = tidy["respondent"].map(persons[col]) if len(persons) else pd.Series([], dtype="string")
+    tidy["row"] = tidy["row"].fillna(tidy["respondent"].map(persons["row"])).astype("int64")
+    tidy["status"] = pd.Categorical(tidy["status"].astype("object").fillna(BLANK), categories=STATUSES)
+    tidy["column"] = tidy["column"].fillna("")
+    tidy["role_id"] = targets.match_roles(tidy["role"])
+    order = {a: i for i, a in enumerate(framework.area_ids)}
+    tidy = tidy.assign(_o=tidy["area_id"].map(order)).sort_values(["row", "_o"], kind="stable")
+    tidy = tidy[TIDY_COLUMNS].reset_index(drop=True)
+    tidy["area_id"] = pd.Categorical(tidy["area_id"].astype("string"), categories=framework.area_ids)
+    for col in ("respondent", "name", "email", "role", "role_id", "group", "column"):
+        tidy[col] = tidy[col].astype("string").fillna("").astype("category")
+    tidy["rating"] = tidy["rating"].astype("Int64")
+    return tidy, cell_rejects, row_rejects, used
+
+
+def _first_filled(s: pd.Series) -> str:
+    filled = s[s.ne("")]
+    return filled.iloc[0] if len(filled) else ""
+
+
+__all__ = ["ImportReport", "ImportResult", "RawTable", "SurveyFileError", "read_survey", "require_usable"]
