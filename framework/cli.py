@@ -125,7 +125,8 @@ def summarize(args) -> int:
     result = require_usable(read_survey(data, name, framework, scale=args.scale, targets=targets,
                                         limits=COMMAND_LINE))
     k = args.min_group_size
-    pub = publish(result.ratings, framework, result.scale, targets, k)  # the anonymous figures, audited
+    # the anonymous figures, audited; a wide file's publication is read from its matrices (no tidy frame)
+    pub = publish(result.wide if result.wide is not None else result.ratings, framework, result.scale, targets, k)
     areas = pub.areas()
     respondents = pub.respondents
     report = result.report

@@ -232,13 +232,22 @@ def assert_grid_parts_are_grid_of(result) -> None:
 
     expected = grid_of(result.ratings, result.framework, result.scale)
     parts = result.wide.grid_parts()
-    assert [f.name for f in dataclasses.fields(parts)] == [f.name for f in dataclasses.fields(Grid)]
-    pd.testing.assert_index_equal(parts.respondents, expected.respondents, exact=True)
+    assert [f.name for f in dataclasses.fields(parts)] == [f.name for f in dataclasses.fields(Grid) if f.init]
+    assert_same_grid(parts, expected)
+    # grid_of reads a tidy frame's categoricals through their codes: the same grid as from plain text columns
+    plain = result.ratings.astype({c: "string" for c in ("respondent", "role", "group", "role_id", "area_id",
+                                                          "status")})
+    assert_same_grid(expected, grid_of(plain, result.framework, result.scale))
+    assert_same_grid(grid_of(result.wide, result.framework, result.scale), expected)
+
+
+def assert_same_grid(mine_grid, their_grid) -> None:
+    pd.testing.assert_index_equal(mine_grid.respondents, their_grid.respondents, exact=True)
     for field in ("role_value", "group_value", "role_id", "answers"):
-        mine, theirs = getattr(parts, field), getattr(expected, field)
+        mine, theirs = getattr(mine_grid, field), getattr(their_grid, field)
         assert mine.dtype == theirs.dtype and mine.shape == theirs.shape, field
         assert (mine == theirs).all(), field
-    assert parts.n_levels == expected.n_levels
+    assert mine_grid.n_levels == their_grid.n_levels
 
 
 def test_the_publication_inputs_from_the_matrices_equal_grid_of_the_tidy_frame(golden_inputs):

@@ -522,8 +522,10 @@ class WideRatings:
     def grid_parts(self) -> GridParts:
         """The publication's inputs (``framework.publication.build.Grid``'s fields), straight from the
         matrices: the same as ``grid_of(self.tidy(), framework, self.scale)``, without the tidy frame."""
-        def clean(values: pd.Series) -> np.ndarray:
-            return values.astype("string").fillna("").str.strip().to_numpy(dtype=object)
+        def clean(values: pd.Series) -> np.ndarray:  # the distinct values cleaned, then an integer take
+            codes, uniques = pd.factorize(values.astype("string"), use_na_sentinel=False)
+            cleaned = pd.Series(uniques, dtype="string").fillna("").str.strip().to_numpy(dtype=object)
+            return cleaned[codes]
 
         n_levels = len(self.scale.values)
         status = self.status

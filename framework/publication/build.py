@@ -32,7 +32,7 @@ that passed stays passed; the loop ends when the exact audit finds nothing.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 
 import numpy as np
 import pandas as pd
@@ -72,10 +72,19 @@ class Grid:
     role_id: np.ndarray  # per person: matched target profile id ("" none)
     answers: np.ndarray  # persons x areas: level index 0..L-1, L = N/A, -1 = no answer
     n_levels: int
+    _distinct: dict = field(default_factory=dict, init=False, repr=False, compare=False)
 
     @property
     def n_people(self) -> int:
         return len(self.respondents)
+
+    def distinct(self, name: str) -> tuple[np.ndarray, np.ndarray]:
+        """``role_value``, ``group_value`` or ``role_id`` as integer codes into its distinct values
+        (in order of first appearance), found once per grid: a million people hold a few dozen values."""
+        if name not in self._distinct:
+            codes, uniques = pd.factorize(getattr(self, name), use_na_sentinel=False)
+            self._distinct[name] = (codes, np.asarray(uniques, dtype=object))
+        return self._distinct[name]
 
 
 def _clean(values) -> np.ndarray:
@@ -83,26 +92,57 @@ def _clean(values) -> np.ndarray:
     return s.to_numpy(dtype=object)
 
 
-def grid_of(tidy: pd.DataFrame, framework: Framework, scale: Scale) -> Grid:
-    """One row per person: role, school, profile, and a persons x areas answer matrix."""
-    codes, people = pd.factorize(tidy["respondent"].astype("string"), sort=False)
+def _positions(values: pd.Series, index: pd.Index) -> np.ndarray:
+    """Each value's position in ``index`` (-1 where absent), via a categorical's few categories when it
+    has them (a tidy frame of 10 million rows holds a handful of distinct areas and statuses)."""
+    if isinstance(values.dtype, pd.CategoricalDtype):
+        at = index.get_indexer(pd.Index(values.cat.categories).astype("string"))
+        codes = values.cat.codes.to_numpy()
+        return np.where(codes >= 0, np.append(at, -1)[codes], -1)
+    return index.get_indexer(values.astype("string"))
+
+
+def _first_values(values: pd.Series, first: np.ndarray) -> np.ndarray:
+    """The column's value at each person's first row, only those rows converted to text."""
+    return values.iloc[first].to_numpy(dtype=object) if len(first) else np.array([], dtype=object)
+
+
+def grid_of(ratings, framework: Framework, scale: Scale) -> Grid:
+    """One row per person: role, school, profile, and a persons x areas answer matrix.
+
+    ``ratings`` is a tidy frame (a row per person x area), or a wide file's matrices (the importer's
+    ``WideRatings``), read without building the tidy frame."""
+    if not isinstance(ratings, pd.DataFrame):
+        return Grid(*astuple_shallow(ratings.grid_parts()))
+    tidy = ratings
+    respondent = tidy["respondent"]
+    if isinstance(respondent.dtype, pd.CategoricalDtype) and not respondent.isna().any():
+        codes, uniq = pd.factorize(respondent.cat.codes.to_numpy(), sort=False)  # integers, in order of appearance
+        people = pd.Index(respondent.cat.categories.astype("string")[uniq], dtype="string")
+    else:
+        codes, people = pd.factorize(respondent.astype("string"), sort=False)
     n_people, n_areas, n_levels = len(people), len(framework.areas), len(scale.values)
     first = np.full(n_people, -1, dtype=np.int64)
     order = np.arange(len(codes))
     first[codes[::-1]] = order[::-1]  # first row of each person
-    take = lambda col: tidy[col].to_numpy(dtype=object)[first] if col in tidy and n_people else np.array([], dtype=object)  # noqa: E731
-    area = pd.Index(framework.area_ids).get_indexer(tidy["area_id"].astype("string"))
-    status = tidy["status"].astype("string").to_numpy(dtype=object)
+    area = _positions(tidy["area_id"], pd.Index(framework.area_ids, dtype="string"))
+    status = _positions(tidy["status"], pd.Index([RATED, NOT_APPLICABLE], dtype="string"))
     rating = tidy["rating"].to_numpy(dtype="float64", na_value=np.nan)
     answers = np.full((n_people, n_areas), -1, dtype=np.int64)
     ok = area >= 0
-    rated = ok & (status == RATED) & ~np.isnan(rating)
+    rated = ok & (status == 0) & ~np.isnan(rating)
     answers[codes[rated], area[rated]] = (rating[rated] - scale.min).astype(np.int64)
-    na = ok & (status == NOT_APPLICABLE)
+    na = ok & (status == 1)
     answers[codes[na], area[na]] = n_levels
-    return Grid(pd.Index(people), _clean(take("role")), _clean(take("group")),
-                _clean(take("role_id")) if "role_id" in tidy else np.full(n_people, "", dtype=object),
+    return Grid(people, _clean(_first_values(tidy["role"], first)), _clean(_first_values(tidy["group"], first)),
+                _clean(_first_values(tidy["role_id"], first)) if "role_id" in tidy
+                else np.full(n_people, "", dtype=object),
                 answers, n_levels)
+
+
+def astuple_shallow(parts) -> tuple:
+    """A dataclass's fields in order, not copied (dataclasses.astuple deep-copies arrays)."""
+    return tuple(getattr(parts, f.name) for f in fields(parts))
 
 
 # ---- step 1: units ---------------------------------------------------------------------------------
@@ -110,9 +150,11 @@ def _label(value: str) -> str:
     return value if value else NOT_STATED
 
 
-def initial_units(values: np.ndarray, dim: str, k: int) -> tuple[list[Unit], list[str]]:
-    """Units of one dimension: small values pooled, then capped at a screenful."""
-    sizes = pd.Series(values).value_counts(sort=False)
+def initial_units(distinct: tuple[np.ndarray, np.ndarray], dim: str, k: int) -> tuple[list[Unit], list[str]]:
+    """Units of one dimension (its values as ``Grid.distinct`` gives them): small values pooled, then
+    capped at a screenful."""
+    codes, uniques = distinct
+    sizes = pd.Series(np.bincount(codes, minlength=len(uniques)), index=pd.Index(uniques, dtype=object))
     order = sorted(sizes.index, key=lambda v: (-sizes[v], str(v)))
     small = [v for v in order if sizes[v] < k]
     rest = [v for v in order if sizes[v] >= k]
@@ -142,9 +184,11 @@ def initial_units(values: np.ndarray, dim: str, k: int) -> tuple[list[Unit], lis
     return units, notes
 
 
-def _unit_index(values: np.ndarray, units: list[Unit]) -> np.ndarray:
+def _unit_index(distinct: tuple[np.ndarray, np.ndarray], units: list[Unit]) -> np.ndarray:
+    """Each person's unit: the distinct values looked up once, then an integer take."""
     where = {v: i for i, u in enumerate(units) for v in u.values}
-    return np.array([where[v] for v in values], dtype=np.int64)
+    codes, uniques = distinct
+    return np.array([where[v] for v in uniques], dtype=np.int64)[codes]
 
 
 def _atom_counts(ri: np.ndarray, gi: np.ndarray, n_r: int, n_g: int, weights: np.ndarray | None = None) -> np.ndarray:
@@ -166,12 +210,12 @@ def _edges(people: np.ndarray, published: set[tuple[int, int]], row_node, col_no
 
 def settle_units(grid: Grid, k: int) -> tuple[list[Unit], list[Unit], list[str]]:
     """Pool units until no combination of role rows, school columns and the team singles out fewer than k."""
-    roles, role_notes = initial_units(grid.role_value, "role", k)
-    groups, group_notes = initial_units(grid.group_value, "group", k)
+    roles, role_notes = initial_units(grid.distinct("role_value"), "role", k)
+    groups, group_notes = initial_units(grid.distinct("group_value"), "group", k)
     notes = role_notes + group_notes
     moved: dict[str, list[str]] = {"role": [], "group": []}
     while grid.n_people >= k:  # below k nothing is shown at all
-        ri, gi = _unit_index(grid.role_value, roles), _unit_index(grid.group_value, groups)
+        ri, gi = _unit_index(grid.distinct("role_value"), roles), _unit_index(grid.distinct("group_value"), groups)
         people = _atom_counts(ri, gi, len(roles), len(groups))
         nodes = [("role", i) for i in range(len(roles))] + [("group", j) for j in range(len(groups))]
         cut = audit.lightest_cut(nodes, _edges(people, set(), lambda r: ("role", r), lambda g: ("group", g)))
@@ -252,7 +296,7 @@ class Settled:
 def settle(grid: Grid, n_areas: int, k: int) -> Settled:
     """Steps 1 to 3 of the module docstring."""
     roles, groups, notes = settle_units(grid, k)
-    ri, gi = _unit_index(grid.role_value, roles), _unit_index(grid.group_value, groups)
+    ri, gi = _unit_index(grid.distinct("role_value"), roles), _unit_index(grid.distinct("group_value"), groups)
     people = _atom_counts(ri, gi, len(roles), len(groups))
     cells = _settle_cells(people, k, roles, groups)
     if cells != {(r, g) for r, g in zip(*np.nonzero(people >= k))}:
@@ -378,9 +422,10 @@ def role_targets(grid: Grid, roles: list[Unit], framework: Framework, scale: Sca
               .reindex(index=profiles, columns=framework.area_ids).to_numpy(dtype="float64"))
     team = matrix[0]
     out = np.tile(team, (len(roles), 1))
-    by_value = {}
-    for v, rid in zip(grid.role_value, grid.role_id):
-        by_value.setdefault(v, rid)
+    codes, uniques = grid.distinct("role_value")
+    first = np.full(len(uniques), -1, dtype=np.int64)
+    first[codes[::-1]] = np.arange(len(codes))[::-1]  # each value's first person
+    by_value = dict(zip(uniques, grid.role_id[first]))
     for i, u in enumerate(roles):
         if len(u.values) == 1:
             rid = by_value.get(u.values[0], "")

@@ -211,10 +211,13 @@ def _figures(grid: Grid, s: Settled, pops: list[Population], framework: Framewor
     n_areas, n_levels = len(framework.areas), grid.n_levels
     R, G = len(s.roles), len(s.groups)
     width = n_levels + 1  # the levels, then N/A
-    persons, areas = np.nonzero(grid.answers >= 0)
-    flat = (((s.role_index[persons] * G + s.group_index[persons]) * n_areas + areas) * width
-            + grid.answers[persons, areas])
-    cube = np.bincount(flat, minlength=R * G * n_areas * width).reshape(R, G, n_areas, width)
+    unit = (s.role_index * G + s.group_index) * width  # each person's role x school cell
+    cube = np.zeros((R * G, n_areas, width), dtype=np.int64)
+    for a in range(n_areas):  # an area at a time: no index arrays of every answered cell
+        col = grid.answers[:, a]
+        ok = col >= 0
+        cube[:, a] = np.bincount(unit[ok] + col[ok], minlength=R * G * width).reshape(R * G, width)
+    cube = cube.reshape(R, G, n_areas, width)
     team_t = np.array([targets.area_target(a, scale) for a in framework.area_ids], dtype="float64")
     role_t = role_targets(grid, s.roles, framework, scale, targets)
     blocks, tgts, ids, shown = [], [], [], []
