@@ -48,10 +48,11 @@ test: $(VENV)/.installed-dev chromium postgresql
 lint: $(VENV)/.installed-dev
 	$(PY) -m ruff check .
 
-bench: $(VENV)/.installed-dev chromium
+bench: $(VENV)/.installed-dev chromium postgresql
 	$(PY) bench/bench_import.py
+	$(PY) bench/bench_pages.py
 	$(PY) bench/bench_export.py
-	$(PY) bench/bench_store.py
+	PYTHON=$(PY) bash .ci/with-postgres.sh $(PY) bench/bench_store.py
 	$(PY) bench/bench_publication.py
 
 sample: $(VENV)/.installed-run

@@ -137,6 +137,7 @@ def publish_rounds(rounds: Sequence[RoundInput], framework: Framework, scale: Sc
                      f"together the two rounds would single out fewer than {k} people (who answered once, or "
                      "changed an answer).")
     for p in pubs:
+        _blank_hidden(p)
         p.notes = list(dict.fromkeys(p.notes + notes))
     everyone = set().union(*[set(x) for x in keys]) if keys else set()
     return SeriesPublication(framework, scale, k, [r.label for r in rounds], pubs, len(everyone),
@@ -216,16 +217,25 @@ def _raters(pub: Publication, pid: str, area_id: str) -> float:
 
 
 def _hide(pub: Publication, pid: str, area_id: str) -> None:
-    """Hide one figure of a publication (the audit across rounds), with no number left behind."""
+    """Hide one figure of a publication (the audit across rounds); its numbers are blanked by
+    :func:`_blank_hidden` once the audit is done (one pass per column, not a write per cell)."""
     f = pub.figures
     row = (pid, area_id)
-    f.loc[row, "shown"] = False
-    f.loc[row, "suppressed"] = True
-    f.loc[row, "reason"] = "rounds"
+    f.at[row, "shown"] = False
+    f.at[row, "suppressed"] = True
+    f.at[row, "reason"] = "rounds"
+
+
+def _blank_hidden(pub: Publication) -> None:
+    """No number left behind in a figure that the audit across rounds hid."""
+    f = pub.figures
+    hidden = f["reason"].eq("rounds").to_numpy(dtype=bool)
+    if not hidden.any():
+        return
     for col in f.columns:
         if col in ("shown", "suppressed", "reason", "target"):
             continue
-        f.loc[row, col] = np.nan if f[col].dtype.kind == "f" else pd.NA
+        f[col] = f[col].mask(hidden, np.nan if f[col].dtype.kind == "f" else pd.NA)
 
 
 def _variables(a: int, given, tags, keys, only_rated: bool, link_unnamed: bool) -> list[list]:
