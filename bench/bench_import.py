@@ -54,24 +54,10 @@ def make_csv(path: Path, n: int, seed: int = 7) -> None:
             f.write(",".join(cells) + "\r\n")
 
 
-def run(args: list[str], env: dict) -> tuple[float, float, str]:
-    """Wall seconds and peak resident MB of one process, from its start to its exit; its stdout."""
-    t = time.perf_counter()
-    proc = subprocess.Popen(args, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-    out, err = proc.communicate()
-    seconds = time.perf_counter() - t
-    _, status, usage = os.wait4(proc.pid, 0) if proc.returncode is None else (0, 0, None)
-    if proc.returncode:
-        raise SystemExit(f"{' '.join(args[:4])} failed: {err.decode()[-2000:]}")
-    return seconds, (usage.ru_maxrss if usage else _child_peak(proc)) / 1024, out.decode()
-
-
-def _child_peak(proc) -> float:
-    return proc._peak_kb  # set by the Popen subclass below
-
-
 class _Popen(subprocess.Popen):
     """Popen that keeps the child's own peak memory (wait4's rusage), not the largest of all children."""
+
+    _peak_kb = 0
 
     def _try_wait(self, wait_flags):
         pid, status, usage = os.wait4(self.pid, wait_flags)
@@ -80,7 +66,15 @@ class _Popen(subprocess.Popen):
         return pid, status
 
 
-subprocess.Popen = _Popen  # noqa: the measurement needs each child's rusage
+def run(args: list[str], env: dict) -> tuple[float, float, str]:
+    """Wall seconds and peak resident MB of one process, from its start to its exit; its stdout."""
+    t = time.perf_counter()
+    proc = _Popen(args, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    out, err = proc.communicate()
+    seconds = time.perf_counter() - t
+    if proc.returncode:
+        raise SystemExit(f"{' '.join(args[:4])} failed: {err.decode()[-2000:]}")
+    return seconds, proc._peak_kb / 1024, out.decode()
 
 
 def measure(args: list[str], repeat: int, env: dict) -> dict:
