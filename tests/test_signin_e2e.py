@@ -160,6 +160,9 @@ def test_a_leader_sees_the_anonymous_pages_and_nothing_named(browser, signed_in_
         assert name not in links, links
     assert page.get_by_text("Named view", exact=True).count() == 0
     expect(page.get_by_test_id("stMetric").first).to_be_visible(timeout=30_000)
+    # the page may still be drawing its elements: wait for the headline figure, then read the whole page
+    expect(page.locator('[data-testid="stMain"]')).to_contain_text("Respondents", timeout=30_000)
+    wait_idle(page)
     main = page.locator('[data-testid="stMain"]').inner_text()
     assert "Respondents" in main and "25" in main and "Michael Hughes" not in main
     page.goto(signed_in_app.rstrip("/") + "/rounds")  # not a leader's page: no rounds list, no delete
