@@ -93,6 +93,16 @@ class AreaPlan:
         return self.gap is not None and self.gap <= 0
 
     @property
+    def references(self) -> str:
+        """Where the area sits in ISTE's leader standards and the CETL exam, in one line ("" for neither)."""
+        parts = []
+        if self.iste:
+            parts.append("ISTE Standards for Education Leaders: " + ", ".join(self.iste))
+        if self.cetl is not None:
+            parts.append(self.cetl.text)
+        return " · ".join(parts)
+
+    @property
     def mentoring_steps(self) -> tuple[Step, ...]:
         """The library's top-level (mentoring or leading) steps, for a strength at the top of the scale."""
         return self.steps if self.at_top else ()

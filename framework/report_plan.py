@@ -180,14 +180,8 @@ def _render(plan: GrowthPlan, name: str, round_label: str, focus: FocusChoice | 
             if not a.in_library:
                 pdf.para("The district's professional-learning library has no suggestions for this area yet.",
                          scale=0.9, colour=GREY, indent=4)
-            if not compact:
-                links = []
-                if a.iste:
-                    links.append("ISTE Standards for Education Leaders: " + ", ".join(a.iste))
-                if a.cetl is not None:
-                    links.append(a.cetl.text)
-                if links:
-                    pdf.para(" · ".join(links), scale=0.85, colour=GREY, indent=4, after=0.6)
+            if not compact and a.references:
+                pdf.para(a.references, scale=0.85, colour=GREY, indent=4, after=0.6)
         if plan.more_gaps:
             others = ", ".join(f"{a.name} ({a.gap_text})" for a in plan.more_gaps)
             pdf.para(f"Also below target: {others}.", scale=0.95, after=0.6)

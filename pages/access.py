@@ -7,12 +7,10 @@ from framework.access import MANAGE_ACCESS, ROLE_NAMES, ROLES, VIEW_AUDIT
 from framework.store import StoreError
 from ui.auth import config, require
 from ui.shared import md
-from ui.store import get_store
+from ui.store import store_or_stop
 
 viewer = require(MANAGE_ACCESS)
-store = get_store()
-if store is None:
-    st.stop()
+store = store_or_stop()
 cfg = config()
 
 

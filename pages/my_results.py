@@ -25,13 +25,11 @@ from ui.shared import (
     round_series,
     targets,
 )
-from ui.store import get_store
+from ui.store import store_or_stop
 
 viewer = require(VIEW_OWN)
 st.title("My results")
-store = get_store()
-if store is None:
-    st.stop()
+store = store_or_stop()
 
 try:
     found = personal.my_rounds(store, viewer.email, viewer.name, load=round_ratings)
@@ -121,13 +119,8 @@ for a in plan.gaps:
         else:
             st.caption("The professional-learning library has no suggestions for this area yet; ask your "
                        "district's administrator.")
-        extra = []
-        if a.iste:
-            extra.append("ISTE Standards for Education Leaders: " + ", ".join(a.iste))
-        if a.cetl is not None:
-            extra.append(a.cetl.text)
-        if extra:
-            st.caption(md(" · ".join(extra)))
+        if a.references:
+            st.caption(md(a.references))
 if plan.more_gaps:
     st.markdown(md("Also below your role's target: " + "; ".join(f"{a.name} ({a.gap_text})" for a in plan.more_gaps)
                    + "."))

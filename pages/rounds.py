@@ -14,7 +14,7 @@ from framework.store import LABEL_MAX, StoreError, round_export, source_digest
 from framework.trends import round_table
 from ui.auth import require
 from ui.shared import K_SOURCE, K_UPLOAD, SOURCE_UPLOAD, current_dataset, md
-from ui.store import TRENDS_PAGE, UPLOAD_PAGE, flash, get_store, page_link, show_flash
+from ui.store import TRENDS_PAGE, UPLOAD_PAGE, flash, page_link, show_flash, store_or_stop
 
 K_LABEL, K_DATE, K_SELECTED, K_RENAME = "round-label", "round-date", "rounds-selected", "rounds-rename"
 K_CONFIRM, K_WIPE = "rounds-confirm-delete", "rounds-wipe-text"
@@ -22,9 +22,7 @@ WIPE_WORD = "DELETE"
 
 viewer = require(MANAGE_ROUNDS)
 st.title("Survey rounds")
-store = get_store()
-if store is None:
-    st.stop()
+store = store_or_stop()
 
 
 # ---- callbacks (they run before the page, so the list below already shows their result) ---------

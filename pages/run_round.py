@@ -13,12 +13,10 @@ from framework.scales import builtin_scales
 from framework.store import StoreError
 from ui.auth import require
 from ui.shared import CUSTOM, K_NAMED, district_k, framework_choices, md, targets
-from ui.store import get_store
+from ui.store import store_or_stop
 
 viewer = require(MANAGE_ROUNDS)
-store = get_store()
-if store is None:
-    st.stop()
+store = store_or_stop()
 K_CHOSEN = "run-round-chosen"
 SCALES = {s.id: s.name for s in builtin_scales().values()}
 

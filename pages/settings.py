@@ -14,12 +14,10 @@ from framework.store import StoreError
 from framework.targets import targets_from_table, targets_table
 from ui.auth import require
 from ui.shared import CUSTOM, K_FRAMEWORK, current_dataset, district_k, md, targets
-from ui.store import get_store
+from ui.store import store_or_stop
 
 viewer = require(EDIT_TARGETS)
-store = get_store()
-if store is None:
-    st.stop()
+store = store_or_stop()
 
 
 def _load_custom() -> None:

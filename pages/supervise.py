@@ -11,12 +11,10 @@ from framework.descriptors import descriptors
 from framework.store import StoreError
 from ui.auth import require
 from ui.shared import md
-from ui.store import get_store
+from ui.store import store_or_stop
 
 viewer = require(VIEW_OWN)
-store = get_store()
-if store is None:
-    st.stop()
+store = store_or_stop()
 NA = "N/A"
 
 st.title("Rate my team")

@@ -11,12 +11,10 @@ from framework.definitions import builtin_frameworks
 from framework.safe_text import chart_text
 from ui.auth import require
 from ui.shared import K_NAMED, current_dataset, md
-from ui.store import get_store
+from ui.store import store_or_stop
 
 viewer = require(MANAGE_ROUNDS)
-store = get_store()
-if store is None:
-    st.stop()
+store = store_or_stop()
 data = current_dataset()
 k = data.min_group_size
 named = data.named

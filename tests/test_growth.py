@@ -140,6 +140,8 @@ def test_each_gap_carries_its_levels_steps_and_what_the_next_level_looks_like():
     assert lv.current_descriptor == texts["leadership-vision"][1]
     assert lv.iste == ("Visionary Planner", "Empowering Leader")
     assert lv.cetl.area == "Leadership & Vision" and lv.cetl.weight == 15
+    assert lv.references == ("ISTE Standards for Education Leaders: Visionary Planner, Empowering Leader · "
+                             + lv.cetl.text)
     sp = p.area("strategic-planning")  # at 2
     assert sp.steps == LIB.steps_for("strategic-planning", 2) and sp.next_level == 3
     bm = p.area("business-management")  # at 4, above target: a strength with the mentoring step
@@ -181,7 +183,7 @@ category = "c"
     fw = parse_framework(text)
     p = plan({"digital-equity": 1}, framework=fw)
     a = p.area("digital-equity")
-    assert not a.in_library and a.steps == () and a.cetl is None and a.iste == ()
+    assert not a.in_library and a.steps == () and a.cetl is None and a.iste == () and a.references == ""
     assert a.is_gap and a.next_descriptor.startswith("Developing: I do routine work in Digital Equity")
 
 

@@ -512,7 +512,9 @@ def current_dataset() -> Dataset:
             return Dataset(empty, live.label, ("live-empty", live.id), **common,
                            problem=f"Nobody has submitted answers to {live.label} yet.")
         data = Combined(tidy, live.scale, live.framework, [])
-        key = ("live", live.id, hashlib.sha256(tidy.to_json().encode()).hexdigest(), framework_digest(live.framework))
+        # keyed by content (every cell hashed at once by pandas; no JSON text of every answer on each rerun)
+        content = hashlib.sha256(pd.util.hash_pandas_object(tidy, index=True).to_numpy().tobytes()).hexdigest()
+        key = ("live", live.id, content, framework_digest(live.framework))
         return Dataset(data, f"{live.label} (open: answers submitted so far)", key, **common,
                        **_raters_of(live))
     if source != SOURCE_UPLOAD and source != SOURCE_SAMPLE:

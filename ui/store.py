@@ -58,6 +58,15 @@ def get_store(quiet: bool = False) -> Store | None:
         return None
 
 
+def store_or_stop() -> Store:
+    """The server's Store for a page that cannot work without it; the page stops (after get_store has said
+    why) when the database cannot be used."""
+    store = get_store()
+    if store is None:
+        st.stop()
+    return store
+
+
 def page_link(path: Path, label: str, icon: str | None = None) -> None:
     """A link to another page; plain words when that page is not registered in this app."""
     try:
