@@ -12,21 +12,25 @@ from __future__ import annotations
 import codecs
 import csv
 import io
+import sys
 import warnings
 from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from framework.importer.errors import SurveyFileError
 from framework.importer.limits import UPLOAD, Limits, size_text
-from framework.importer.shape import NotAWorkbook, check_csv, check_xlsx, decode_head, zip_names
+from framework.importer.shape import NotAWorkbook, check_csv, check_xlsx, decode_head, records_at_most, zip_names
 
 EXPECTED = "the dashboard reads a CSV or Excel (.xlsx) file with a header row and a row per staff member"
 # a table wider than this is held as one block of Python strings, so that whole-table work is one pass
 # whatever the number of columns; a narrower one as columns of pandas' Arrow-backed strings (several
 # times smaller and quicker for the long tables of large surveys)
 WIDE = 256
+_HEAD_BYTES = 65536  # the start of a file that its delimiter and first record are read from
 
 # what a file is, by its first bytes, for the ones that are no table at all
 _MAGIC = [
@@ -183,40 +187,113 @@ def _sniff_delimiter(text: str) -> str:
 
 def _read_csv(data: bytes, filename: str, limits: Limits) -> RawTable:
     body, encoding = _encoding(data, filename)
-    delimiter = _sniff_delimiter(decode_head(body, encoding))
-    try:
-        shape = check_csv(body, delimiter, encoding, limits, filename)
-    except SurveyFileError as exc:
-        text = str(exc)
-        raise SurveyFileError(text if text.startswith(filename) else f"{filename} {text}; {EXPECTED}.") from None
-    # a wide table as one block of Python strings (dtype=object); a narrow one without a dtype: with
-    # header=None every column holds its header text, so pandas keeps it as text, several times quicker.
+    head = decode_head(body, encoding, _HEAD_BYTES)
+    delimiter = _sniff_delimiter(head)
     # Bytes that cannot be decoded are replaced; text checked to be UTF-8 (by _encoding, or here after a
     # BOM) needs no error handler, which would make pandas decode every field in Python, 10 times slower.
     checked = encoding in ("UTF-8", "UTF-16") or (encoding == "UTF-8 with BOM" and _is_utf8(body))
     opts = dict(sep=delimiter, header=None, keep_default_na=False, skip_blank_lines=False,
                 encoding="cp1252" if encoding == "Windows-1252" else "utf-8",
-                **({} if checked else {"encoding_errors": "replace"}),
-                **({"dtype": object} if shape.columns > WIDE else {}))
+                **({} if checked else {"encoding_errors": "replace"}))
+    cells = _read_rectangular(body, head, delimiter, limits, opts)
+    if cells is None:  # ragged, near a limit, or quoted unusually: measure every record first
+        cells = _read_measured(body, delimiter, encoding, limits, filename, opts)
+    cells = _tidy_cells(cells)
+    if cells.empty:
+        raise SurveyFileError(f"{filename} has no cells with content; {EXPECTED}.")
+    return RawTable(cells, "csv", encoding=encoding, delimiter=delimiter)
+
+
+def _pandas_opts(opts: dict, columns: int) -> dict:
+    # a wide table as one block of Python strings (dtype=object); a narrow one without a dtype: with
+    # header=None every column holds its header text, so pandas keeps it as text, several times quicker.
+    return {**opts, "dtype": object} if columns > WIDE else opts
+
+
+def _read_rectangular(body: bytes, head: str, delimiter: str, limits: Limits, opts: dict) -> pd.DataFrame | None:
+    """The usual file, read without measuring every record first: every record as wide as the first
+    (pandas refuses a wider one), at most as many records as line ends, and no cell near the length
+    limit. Then the records, columns, cells and longest cell are within the limits exactly as
+    ``check_csv`` would find them, and the table is the one the measured read builds. None when any of
+    that does not hold or cannot be told cheaply: the caller measures the file and reads it then.
+
+    The records are bounded before anything is decoded (line ends counted on the bytes: a record ends
+    at one, and a quoted line end only makes the bound larger), so a table over a limit is never built.
+    """
+    width = _first_record_width(head, delimiter, whole=len(body) <= _HEAD_BYTES)
+    if not width:
+        return None
+    records = records_at_most(body)
+    if records > limits.max_rows or width > limits.max_columns or records * width > limits.max_cells:
+        return None
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            cells = pd.read_csv(io.BytesIO(body), **_pandas_opts(opts, width))
+    except (pd.errors.ParserError, pd.errors.EmptyDataError, ValueError, csv.Error, MemoryError):
+        return None
+    if cells.shape[1] != width:
+        return None
+    # check_csv counts a cell's characters as the csv module reads it; pandas reads the same field, its
+    # quotes and doubled quotes at most doubling the length: half the limit leaves no doubt either way
+    if _longest_cell(cells) > limits.max_cell_chars // 2 - 2:
+        return None
+    return cells
+
+
+def _first_record_width(head: str, delimiter: str, whole: bool) -> int:
+    """The number of fields in the file's first record, 0 when it is empty or not wholly in ``head``."""
+    reader = csv.reader(io.StringIO(head, newline=""), delimiter=delimiter)
+    try:
+        first = next(reader)
+        if not whole:
+            next(reader)  # a second record has begun: the first one ended inside the head
+    except (StopIteration, csv.Error):
+        return 0
+    return len(first) if any(first) or len(first) > 1 else 0
+
+
+def _longest_cell(cells: pd.DataFrame) -> int:
+    """The longest cell: in bytes (at least its characters) for Arrow-backed text, else characters; a
+    column pandas read as numbers (no text in it, not even a header) is not measured: no bound."""
+    longest = 0
+    for c in cells.columns:
+        column = cells[c]
+        if not pd.api.types.is_string_dtype(column.dtype):
+            return sys.maxsize
+        if column.dtype == object:
+            top = column.map(len, na_action="ignore").max()
+        else:
+            top = pc.max(pc.binary_length(pa.array(column.array))).as_py()
+        if top is not None and pd.notna(top):
+            longest = max(longest, int(top))
+    return longest
+
+
+def _read_measured(body: bytes, delimiter: str, encoding: str, limits: Limits, filename: str,
+                   opts: dict) -> pd.DataFrame:
+    """Measure every record (refusing a file over a limit in one sentence), then read the file."""
+    try:
+        shape = check_csv(body, delimiter, encoding, limits, filename)
+    except SurveyFileError as exc:
+        text = str(exc)
+        raise SurveyFileError(text if text.startswith(filename) else f"{filename} {text}; {EXPECTED}.") from None
+    opts = _pandas_opts(opts, shape.columns)
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
             try:
-                cells = pd.read_csv(io.BytesIO(body), **opts)
+                return pd.read_csv(io.BytesIO(body), **opts)
             except (pd.errors.ParserError, pd.errors.EmptyDataError):
                 # ragged rows, or empty lines above the header (pandas takes the width from the first
                 # line): give pandas the widest record's width, measured already
                 if shape.columns == 0:
                     raise SurveyFileError(f"{filename} has no cells with content; {EXPECTED}.") from None
-                cells = pd.read_csv(io.BytesIO(body), names=range(shape.columns), **opts)
+                return pd.read_csv(io.BytesIO(body), names=range(shape.columns), **opts)
     except SurveyFileError:
         raise
     except (pd.errors.ParserError, pd.errors.EmptyDataError, ValueError, csv.Error, MemoryError) as exc:
         raise SurveyFileError(f"{filename} cannot be read as CSV ({_why(exc)}); {EXPECTED}.") from None
-    cells = _tidy_cells(cells)
-    if cells.empty:
-        raise SurveyFileError(f"{filename} has no cells with content; {EXPECTED}.")
-    return RawTable(cells, "csv", encoding=encoding, delimiter=delimiter)
 
 
 # ---- XLSX -----------------------------------------------------------------------------------
