@@ -527,12 +527,16 @@ class WideRatings:
             cleaned = pd.Series(uniques, dtype="string").fillna("").str.strip().to_numpy(dtype=object)
             return cleaned[codes]
 
+        from framework.publication.build import answer_matrix  # (the publication's layout)
+
         n_levels = len(self.scale.values)
-        status = self.status
-        answers = np.full((len(self.people), len(self.area_ids)), -1, dtype=np.int64)
-        cell = np.where(status == _CODE[RATED], self.rating.astype(np.int64) - self.scale.min,
-                        np.where(status == _CODE[NOT_APPLICABLE], n_levels, -1))
-        answers[:, self.area_pos] = cell
+        answers = answer_matrix(len(self.people), len(self.area_ids), n_levels)
+        unrated = np.full(len(STATUSES), -1, dtype=answers.dtype)  # a status's answer unless rated
+        unrated[_CODE[NOT_APPLICABLE]] = n_levels
+        for j, a in enumerate(self.area_pos):  # a column at a time, in the matrix's small integers
+            status = self.status[:, j]
+            level = (self.rating[:, j] - self.scale.min).astype(answers.dtype)
+            answers[:, a] = np.where(status == _CODE[RATED], level, unrated[status])
         return GridParts(pd.Index(self.people["respondent"].astype("string").array, dtype="string"),
                          clean(self.people["role"]), clean(self.people["group"]), clean(self.people["role_id"]),
                          answers, n_levels)

@@ -128,16 +128,37 @@ def grid_of(ratings, framework: Framework, scale: Scale) -> Grid:
     area = _positions(tidy["area_id"], pd.Index(framework.area_ids, dtype="string"))
     status = _positions(tidy["status"], pd.Index([RATED, NOT_APPLICABLE], dtype="string"))
     rating = tidy["rating"].to_numpy(dtype="float64", na_value=np.nan)
-    answers = np.full((n_people, n_areas), -1, dtype=np.int64)
+    answers = answer_matrix(n_people, n_areas, n_levels)
     ok = area >= 0
     rated = ok & (status == 0) & ~np.isnan(rating)
-    answers[codes[rated], area[rated]] = (rating[rated] - scale.min).astype(np.int64)
+    answers[codes[rated], area[rated]] = (rating[rated] - scale.min).astype(answers.dtype)
     na = ok & (status == 1)
     answers[codes[na], area[na]] = n_levels
     return Grid(people, _clean(_first_values(tidy["role"], first)), _clean(_first_values(tidy["group"], first)),
                 _clean(_first_values(tidy["role_id"], first)) if "role_id" in tidy
                 else np.full(n_people, "", dtype=object),
                 answers, n_levels)
+
+
+def answer_matrix(n_people: int, n_areas: int, n_levels: int) -> np.ndarray:
+    """A persons x areas matrix of "no answer" (-1), in the smallest integers that hold N/A (``n_levels``),
+    each area's column contiguous (column-major): the publication reads it an area at a time."""
+    dtype = np.int8 if n_levels < 127 else np.int16 if n_levels < 2**15 - 1 else np.int64
+    return np.full((n_people, n_areas), -1, dtype=dtype, order="F")
+
+
+def level_cube(grid: Grid, ri: np.ndarray, gi: np.ndarray, n_r: int, n_g: int) -> np.ndarray:
+    """People per role unit x school unit x area x answer (the levels, then N/A): one count per person and
+    area answered, an area at a time (no index arrays of every answered cell)."""
+    width = grid.n_levels + 1
+    n_areas = grid.answers.shape[1]
+    # each person's block of width + 1 bins, bin 0 of it for "no answer" (-1): no mask, no gather
+    start = (ri.astype(np.int64) * n_g + gi) * (width + 1) + 1
+    cube = np.empty((n_r * n_g, n_areas, width), dtype=np.int64)
+    for a in range(n_areas):
+        bins = np.bincount(start + grid.answers[:, a], minlength=n_r * n_g * (width + 1))
+        cube[:, a] = bins.reshape(n_r * n_g, width + 1)[:, 1:]
+    return cube.reshape(n_r, n_g, n_areas, width)
 
 
 def astuple_shallow(parts) -> tuple:
@@ -291,6 +312,7 @@ class Settled:
     shown_cells: list[set[tuple[int, int]]]  # per area
     reasons: dict = field(default_factory=dict)  # (kind, index, area) -> "primary" | "secondary"
     notes: list[str] = field(default_factory=list)
+    cube: np.ndarray | None = None  # role units x group units x areas x (levels, N/A): see level_cube
 
 
 def settle(grid: Grid, n_areas: int, k: int) -> Settled:
@@ -298,13 +320,14 @@ def settle(grid: Grid, n_areas: int, k: int) -> Settled:
     roles, groups, notes = settle_units(grid, k)
     ri, gi = _unit_index(grid.distinct("role_value"), roles), _unit_index(grid.distinct("group_value"), groups)
     people = _atom_counts(ri, gi, len(roles), len(groups))
+    cube = level_cube(grid, ri, gi, len(roles), len(groups))
     cells = _settle_cells(people, k, roles, groups)
     if cells != {(r, g) for r, g in zip(*np.nonzero(people >= k))}:
         notes.append(f"Within a role, schools and departments are shown only where they hold at least {k} people "
                      "and cannot be worked out from the other figures (and likewise roles within a school).")
     s = Settled(roles, groups, ri, gi, people, cells,
                 np.ones(n_areas, dtype=bool), np.ones((n_areas, len(roles)), dtype=bool),
-                np.ones((n_areas, len(groups)), dtype=bool), [set(cells) for _ in range(n_areas)], notes=notes)
+                np.ones((n_areas, len(groups)), dtype=bool), [set(cells) for _ in range(n_areas)], notes=notes, cube=cube)
     if grid.n_people < k:
         s.shown_team[:] = False
         s.shown_roles[:] = False
@@ -312,10 +335,9 @@ def settle(grid: Grid, n_areas: int, k: int) -> Settled:
         s.shown_cells = [set() for _ in range(n_areas)]
         s.notes.append(f"Fewer than {k} people responded, so no figures are shown.")
         return s
+    raters = cube[:, :, :, : grid.n_levels].sum(axis=3)  # role units x group units x areas: the rated
     for a in range(n_areas):
-        raters = _atom_counts(ri, gi, len(roles), len(groups), (grid.answers[:, a] >= 0)
-                              & (grid.answers[:, a] < grid.n_levels))
-        _settle_area(s, a, raters, k)
+        _settle_area(s, a, np.ascontiguousarray(raters[:, :, a]), k)
     return s
 
 

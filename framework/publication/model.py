@@ -19,7 +19,18 @@ import pandas as pd
 
 from framework.aggregate import category_summary, level_columns, overall_mean, stats_from_counts
 from framework.definitions import Framework
-from framework.publication.build import DIM_WORDS, DIMENSIONS, OTHER, Grid, Settled, Unit, grid_of, role_targets, settle
+from framework.publication.build import (
+    DIM_WORDS,
+    DIMENSIONS,
+    OTHER,
+    Grid,
+    Settled,
+    Unit,
+    grid_of,
+    level_cube,
+    role_targets,
+    settle,
+)
 from framework.scales import Scale
 from framework.targets import TargetSet
 
@@ -211,13 +222,7 @@ def _figures(grid: Grid, s: Settled, pops: list[Population], framework: Framewor
     n_areas, n_levels = len(framework.areas), grid.n_levels
     R, G = len(s.roles), len(s.groups)
     width = n_levels + 1  # the levels, then N/A
-    unit = (s.role_index * G + s.group_index) * width  # each person's role x school cell
-    cube = np.zeros((R * G, n_areas, width), dtype=np.int64)
-    for a in range(n_areas):  # an area at a time: no index arrays of every answered cell
-        col = grid.answers[:, a]
-        ok = col >= 0
-        cube[:, a] = np.bincount(unit[ok] + col[ok], minlength=R * G * width).reshape(R * G, width)
-    cube = cube.reshape(R, G, n_areas, width)
+    cube = s.cube if s.cube is not None else level_cube(grid, s.role_index, s.group_index, R, G)
     team_t = np.array([targets.area_target(a, scale) for a in framework.area_ids], dtype="float64")
     role_t = role_targets(grid, s.roles, framework, scale, targets)
     blocks, tgts, ids, shown = [], [], [], []
