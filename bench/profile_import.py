@@ -2,7 +2,7 @@
 
 Each named function is wrapped with a timer for this run only (nothing in framework/ is changed); a
 step's time includes the steps nested in it, which are indented below it. Beside each step, the
-process's peak resident memory so far, at the step's end.
+process's peak resident memory so far, and its resident memory, at the step's end.
 
     .venv/bin/python bench/profile_import.py FILE [--cprofile 30]
 """
@@ -14,6 +14,7 @@ import contextlib
 import functools
 import importlib
 import io
+import os
 import resource
 import sys
 import time
@@ -23,6 +24,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 # (module, function) in the order they run; nesting is found from the call stack
 STEPS = [
+    ("framework.importer.core", "read_survey_file"),
     ("framework.importer.core", "read_survey"),
     ("framework.importer.table", "read_table"),
     ("framework.importer.table", "_encoding"),
@@ -49,11 +51,16 @@ STEPS = [
 ]
 
 _depth = 0
-_rows: list[tuple[int, str, float, float]] = []  # depth, step, seconds, peak memory so far (MB) at its end
+_rows: list[tuple[int, str, float, float, float]] = []  # depth, step, seconds, peak so far and resident MB at its end
 
 
 def _peak_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def _resident_mb() -> float:
+    with open("/proc/self/statm") as f:
+        return int(f.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") / 2**20
 
 
 def _timed(label: str, fn):
@@ -61,14 +68,14 @@ def _timed(label: str, fn):
     def wrapper(*args, **kwargs):
         global _depth
         at = len(_rows)
-        _rows.append((_depth, label, 0.0, 0.0))
+        _rows.append((_depth, label, 0.0, 0.0, 0.0))
         _depth += 1
         t = time.perf_counter()
         try:
             return fn(*args, **kwargs)
         finally:
             _depth -= 1
-            _rows[at] = (_rows[at][0], label, time.perf_counter() - t, _peak_mb())
+            _rows[at] = (_rows[at][0], label, time.perf_counter() - t, _peak_mb(), _resident_mb())
     return wrapper
 
 
@@ -122,11 +129,11 @@ def main() -> None:
         profiler.disable()
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(f"{args.file}: exit {code}, {len(out.getvalue()):,} characters of JSON")
-    print(f"{'step':<40}{'seconds':>8}  {'peak MB so far':>14}")
+    print(f"{'step':<40}{'seconds':>8}  {'peak MB so far':>14}  {'resident MB at its end':>22}")
     print(f"{'importing the modules':<40}{imported:>8.3f}")
     print(f"{'summarize (everything below)':<40}{total:>8.3f}  {peak:>14,.0f}")
-    for depth, label, seconds, mb in _rows:
-        print(f"{'  ' * (depth + 1) + label:<40}{seconds:>8.3f}  {mb:>14,.0f}")
+    for depth, label, seconds, mb, now in _rows:
+        print(f"{'  ' * (depth + 1) + label:<40}{seconds:>8.3f}  {mb:>14,.0f}  {now:>22,.0f}")
     print(f"peak memory {peak:,.0f} MB")
     if profiler:
         import pstats

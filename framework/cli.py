@@ -16,7 +16,7 @@ from pathlib import Path
 
 from framework.aggregate import DEFAULT_MIN_GROUP_SIZE, headline
 from framework.definitions import DEFAULT_FRAMEWORK_ID, DefinitionError, builtin_frameworks, get_framework
-from framework.importer import SurveyFileError, read_survey, require_usable
+from framework.importer import SurveyFileError, read_survey, read_survey_file, require_usable
 from framework.importer.limits import COMMAND_LINE, size_text
 from framework.publication import RoundInput, publish, publish_rounds
 from framework.report_cli import add_report_parser, min_group_size_arg, run_report
@@ -102,12 +102,17 @@ def _sentence(text: str) -> str:
     return text if text.endswith((".", "!", "?")) else text + "."
 
 
-def _read(path_text: str) -> tuple[bytes, str]:
+def _survey_path(path_text: str) -> Path:
     path = Path(path_text)
     if not path.exists():
         raise SurveyFileError(f"there is no file {path_text}")
     if path.is_dir():
         raise SurveyFileError(f"{path_text} is a folder, not a survey file")
+    return path
+
+
+def _read(path_text: str) -> tuple[bytes, str]:
+    path = _survey_path(path_text)
     try:
         size = path.stat().st_size
         if size > COMMAND_LINE.max_bytes:  # before reading it: the limit is on the bytes
@@ -119,11 +124,12 @@ def _read(path_text: str) -> tuple[bytes, str]:
 
 
 def summarize(args) -> int:
-    data, name = _read(args.file)
+    path = _survey_path(args.file)
     framework = get_framework(args.framework)
     targets = current_targets()  # the district's saved targets, as in the app and the report
-    result = require_usable(read_survey(data, name, framework, scale=args.scale, targets=targets,
-                                        limits=COMMAND_LINE))
+    # (from the file: its bytes are let go once read, before the rest of the work)
+    result = require_usable(read_survey_file(path, framework, scale=args.scale, targets=targets,
+                                             limits=COMMAND_LINE))
     k = args.min_group_size
     # the anonymous figures, audited; a wide file's publication is read from its matrices (no tidy frame)
     pub = publish(result.wide if result.wide is not None else result.ratings, framework, result.scale, targets, k)

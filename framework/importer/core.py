@@ -21,6 +21,7 @@ unreadable answer is listed with its row, column, value and reason. read = used 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -37,7 +38,7 @@ from framework.importer.columns import (
     map_columns,
 )
 from framework.importer.errors import SurveyFileError
-from framework.importer.limits import UPLOAD, Limits
+from framework.importer.limits import UPLOAD, Limits, size_text
 from framework.importer.sources import pick_format
 from framework.importer.table import RawTable, blank_rows, read_table
 from framework.mapping import MappingProfile, find_profile
@@ -146,9 +147,33 @@ def read_survey(
     automatic matching; without them, a saved mapping profile that fits the file's headers is used.
     ``limits`` are the entry point's (the app's upload limits unless the command line says otherwise).
     """
-    raw = read_table(data, filename, limits)
+    return _read_survey(read_table(data, filename, limits), filename, framework, scale, targets, overrides, profiles)
+
+
+def read_survey_file(path: Path, framework: Framework, scale: str | Scale = "auto", targets: TargetSet | None = None,
+                     limits: Limits = UPLOAD) -> ImportResult:
+    """:func:`read_survey` of a file, whose bytes are let go once the table is read from them (a
+    million-row file's bytes need not stay in memory beside everything built from them)."""
+    try:
+        size = path.stat().st_size
+        if size > limits.max_bytes:  # before reading it: the limit is on the bytes
+            raise SurveyFileError(f"{path.name} is {size_text(size)}; the dashboard reads files of at most "
+                                  f"{size_text(limits.max_bytes)}.")
+        data = path.read_bytes()
+    except OSError as exc:
+        raise SurveyFileError(f"{path} cannot be read ({exc.strerror})") from None
+    raw = read_table(data, path.name, limits)
+    del data
+    return _read_survey(raw, path.name, framework, scale, targets)
+
+
+def _read_survey(raw: RawTable, filename: str, framework: Framework, scale: str | Scale = "auto",
+                 targets: TargetSet | None = None, overrides: dict[str, str] | None = None,
+                 profiles: list[MappingProfile] | None = None) -> ImportResult:
     fmt = pick_format(raw)
     prepared = fmt.prepare(raw)
+    file_kind = raw.kind_text
+    del raw  # (the prepared frame is what is read from here on)
     frame = prepared.frame
     warnings = list(prepared.warnings)
 
@@ -180,6 +205,10 @@ def read_survey(
         area_cols = dict(sorted(area_cols.items(), key=lambda kv: order[kv[1]]))
         people, repeated = _identity(frame, ident)
         answers = Answers.of([frame[c] for c in area_cols])  # each distinct answer is read once
+        # from here on the rows are read from the answers and the people: the file's cells can go
+        rows, rows_in_frame = frame.index.to_numpy(), len(frame)
+        del frame
+        prepared.frame = None
     elif "area_name" in ident and "rating" in ident:
         layout = "long"
         cells, people, pre_rejected = _long_cells(frame, ident, framework)
@@ -196,7 +225,7 @@ def read_survey(
         warnings.append(f"Scale: {choice.reason}.")
     tg = targets or default_targets()
     if layout == "wide":
-        wide, cell_rejects, row_rejects, used = _wide(frame, area_cols, people, repeated, answers, sc, framework, tg)
+        wide, cell_rejects, row_rejects, used = _wide(rows, area_cols, people, repeated, answers, sc, framework, tg)
         tidy = None
         status_counts = wide.status_counts()
         respondents = wide.respondents()
@@ -235,12 +264,12 @@ def read_survey(
                         + (" …" if len(unmapped) > 12 else "") + ".")
     report = ImportReport(
         filename=filename,
-        file_kind=raw.kind_text,
+        file_kind=file_kind,
         source_format=prepared.source_format,
         layout=layout,
         scale_id=sc.id,
         scale_reason=choice.reason,
-        rows_read=len(frame) + len(prepared.dropped),
+        rows_read=(rows_in_frame if layout == "wide" else len(frame)) + len(prepared.dropped),
         rows_used=used,
         rows_rejected=len(rejected_rows),
         blank_rows=len(blank),
@@ -368,7 +397,7 @@ def _identity(frame: pd.DataFrame, ident: dict[str, str]) -> tuple[pd.DataFrame,
 
     def col(field: str) -> pd.Series:
         if field in ident:
-            return frame[ident[field]].astype("string").str.strip().fillna("")
+            return _stripped(frame[ident[field]])
         return pd.Series("", index=frame.index, dtype="string")
 
     name = col("name")
@@ -398,6 +427,16 @@ def _identity(frame: pd.DataFrame, ident: dict[str, str]) -> tuple[pd.DataFrame,
     return people, repeated
 
 
+def _stripped(values: pd.Series) -> pd.Series:
+    """Text without surrounding white space, "" for missing; the column itself when that changes nothing
+    (a million names need not be copied to find them already clean)."""
+    text = values.astype("string")
+    out = text.str.strip().fillna("")
+    if not text.hasnans and out.str.len().sum() == text.str.len().sum():
+        return text
+    return out
+
+
 _STAMP_FORMATS = [
     "%m/%d/%Y %H:%M:%S", "%m/%d/%Y %H:%M", "%Y-%m-%d %H:%M:%S", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M",
     "%m/%d/%Y %I:%M:%S %p", "%m/%d/%Y %I:%M %p", "%Y/%m/%d %H:%M:%S", "%m/%d/%Y", "%Y-%m-%d",
@@ -425,7 +464,7 @@ def parse_timestamps(text: pd.Series) -> pd.Series:
     return out
 
 
-def _wide(frame, area_cols, people, repeated, answers: Answers, sc: Scale, framework: Framework,
+def _wide(rows: np.ndarray, area_cols, people, repeated, answers: Answers, sc: Scale, framework: Framework,
           targets: TargetSet):
     """A column per skill area: parse each distinct answer once, decide rows, and keep the people and
     their answers as matrices (:class:`WideRatings`), from which the tidy frame is built when needed."""
@@ -433,7 +472,6 @@ def _wide(frame, area_cols, people, repeated, answers: Answers, sc: Scale, frame
     parsed = sc.parse_answers(answers)
     status = parsed.status[answers.codes]  # rows x columns, int8
     answered = ((status == _CODE[RATED]) | (status == _CODE[NOT_APPLICABLE])).any(axis=1)
-    rows = frame.index.to_numpy()
     row_rejects = [(int(r), ROW, "", "no answer in any skill area (every answer blank or unreadable)")
                    for r in rows[~answered]]
     at = np.flatnonzero(answered)
@@ -447,13 +485,14 @@ def _wide(frame, area_cols, people, repeated, answers: Answers, sc: Scale, frame
         bad = np.flatnonzero(status[:, j] == _CODE[INVALID])
         if len(bad):
             cell_rejects.append(pd.DataFrame({
-                "row": rows[bad], "column": c, "value": frame[c].iloc[bad].to_numpy(dtype=object),
+                "row": rows[bad], "column": c, "value": answers.distinct[answers.codes[bad, j]].to_numpy(dtype=object),
                 "reason": reasons[parsed.reason[answers.codes[bad, j]]],
             }))
     cell_rejects = pd.concat(cell_rejects, ignore_index=True) if cell_rejects else pd.DataFrame(columns=REJECTED_COLUMNS)
 
-    kept = people.iloc[at]
-    codes = answers.codes[at]
+    everyone = len(at) == len(rows)  # (the usual file: no copy of the people and their answers)
+    kept = people if everyone else people.iloc[at]
+    codes = answers.codes if everyone else answers.codes[at]
     level = np.nan_to_num(parsed.rating, nan=0.0)
     small = np.int16 if all(-(2**15) <= v < 2**15 for v in sc.values) else np.int64
     wide = WideRatings(
@@ -462,7 +501,7 @@ def _wide(frame, area_cols, people, repeated, answers: Answers, sc: Scale, frame
         columns=cols,
         area_pos=np.array([framework.area_ids.index(area_cols[c]) for c in cols], dtype=np.intp),
         area_ids=list(framework.area_ids),
-        status=status[at],
+        status=status if everyone else status[at],
         rating=level.astype(small)[codes],
         scale=sc,
     )

@@ -71,9 +71,14 @@ def forms_timestamps(text: pd.Series) -> pd.Series:
 
 
 def _zoned(text: pd.Series) -> bool:
-    """Whether a sample of the time stamps is written the Forms-download way (with a time zone)."""
-    s = text.astype("string").str.strip().fillna("")
-    return bool(s[s.ne("")].head(50).str.match(_FORMS_STAMP).any())
+    """Whether a sample of the time stamps (the first 50 filled in) is written the Forms-download way
+    (with a time zone). Read from the top of the column; the whole of it only when the top is mostly empty."""
+    for part in (text.head(1000), text):
+        s = part.astype("string").str.strip().fillna("")
+        filled = s[s.ne("")]
+        if len(filled) >= 50 or len(part) == len(text):
+            return bool(filled.head(50).str.match(_FORMS_STAMP).any())
+    return False
 
 
 def _zone_minutes(zone: str) -> float:
