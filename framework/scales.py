@@ -17,6 +17,8 @@ from functools import cache
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from framework.definitions import DATA_DIR, DefinitionError, normalize_text
@@ -57,7 +59,7 @@ class Answers:
 
     @classmethod
     def of(cls, columns: list[pd.Series]) -> Answers:
-        factorized = [pd.factorize(c, sort=False, use_na_sentinel=True) for c in columns]
+        factorized = [_factorize(c) for c in columns]
         union = pd.Index(pd.unique(np.concatenate(
             [np.asarray(u, dtype=object) for _, u in factorized] + [np.array([""], dtype=object)]
         )))
@@ -77,6 +79,22 @@ class Answers:
         """How many cells hold each answer that occurs, as ``Series.value_counts`` would count them."""
         seen = self.counts > 0
         return pd.Series(self.counts[seen], index=pd.Index(self.distinct[seen], dtype="string"))
+
+
+def _factorize(column: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+    """``pd.factorize(column, sort=False, use_na_sentinel=True)``: codes (-1 for missing) and the distinct
+    values in order of first appearance. Arrow-backed text is dictionary-encoded by Arrow in one pass."""
+    try:
+        text = pa.array(column.array)
+        if not pa.types.is_string(text.type) and not pa.types.is_large_string(text.type):
+            raise TypeError(text.type)
+        chunks = text.dictionary_encode().chunks if isinstance(text, pa.ChunkedArray) else [text.dictionary_encode()]
+    except (pa.ArrowException, TypeError, ValueError):
+        chunks = []
+    if not chunks or any(not c.dictionary.equals(chunks[-1].dictionary) for c in chunks):  # (one dictionary for all)
+        return pd.factorize(column, sort=False, use_na_sentinel=True)
+    codes = np.concatenate([pc.fill_null(c.indices, -1).to_numpy(zero_copy_only=False) for c in chunks])
+    return codes.astype(np.intp, copy=False), chunks[-1].dictionary.to_numpy(zero_copy_only=False)
 
 
 @dataclass(frozen=True)

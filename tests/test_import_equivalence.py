@@ -232,8 +232,16 @@ def assert_grid_parts_are_grid_of(result) -> None:
 
     expected = grid_of(result.ratings, result.framework, result.scale)
     parts = result.wide.grid_parts()
-    assert [f.name for f in dataclasses.fields(parts)] == [f.name for f in dataclasses.fields(Grid) if f.init]
+    assert [f.name for f in dataclasses.fields(parts) if f.name != "distinct"] == \
+        [f.name for f in dataclasses.fields(Grid) if f.init]
     assert_same_grid(parts, expected)
+    # the factorizations the matrices hand over are the ones the grid would find itself
+    seeded = grid_of(result.wide, result.framework, result.scale)
+    assert set(parts.distinct) == {"role_value", "group_value", "role_id"}
+    for name in parts.distinct:
+        codes, uniques = seeded.distinct(name)
+        fresh_codes, fresh_uniques = pd.factorize(getattr(expected, name), use_na_sentinel=False)
+        assert codes.tolist() == fresh_codes.tolist() and list(uniques) == list(fresh_uniques), name
     # grid_of reads a tidy frame's categoricals through their codes: the same grid as from plain text columns
     plain = result.ratings.astype({c: "string" for c in ("respondent", "role", "group", "role_id", "area_id",
                                                           "status")})

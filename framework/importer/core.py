@@ -20,11 +20,14 @@ unreadable answer is listed with its row, column, value and reason. read = used 
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from framework.definitions import Framework
 from framework.importer.columns import (
@@ -203,8 +206,12 @@ def _read_survey(raw: RawTable, filename: str, framework: Framework, scale: str 
         layout = "wide"
         order = {a: i for i, a in enumerate(framework.area_ids)}
         area_cols = dict(sorted(area_cols.items(), key=lambda kv: order[kv[1]]))
-        people, repeated = _identity(frame, ident)
-        answers = Answers.of([frame[c] for c in area_cols])  # each distinct answer is read once
+        # each distinct answer is read once; its columns are encoded (by Arrow, which lets go of the
+        # interpreter) on a second thread while this one reads who answered
+        with ThreadPoolExecutor(1, thread_name_prefix="answers") as pool:
+            encoding = pool.submit(Answers.of, [frame[c] for c in area_cols])
+            people, repeated = _identity(frame, ident)
+            answers = encoding.result()
         # from here on the rows are read from the answers and the people: the file's cells can go
         rows, rows_in_frame = frame.index.to_numpy(), len(frame)
         del frame
@@ -432,9 +439,17 @@ def _stripped(values: pd.Series) -> pd.Series:
     (a million names need not be copied to find them already clean)."""
     text = values.astype("string")
     out = text.str.strip().fillna("")
-    if not text.hasnans and out.str.len().sum() == text.str.len().sum():
+    if not text.hasnans and _text_bytes(out) == _text_bytes(text):  # stripping only ever removes
         return text
     return out
+
+
+def _text_bytes(text: pd.Series) -> int:
+    """The bytes of all the column's text (Arrow-backed: from the lengths, nothing decoded)."""
+    try:
+        return int(pc.sum(pc.binary_length(pa.array(text.array))).as_py() or 0)
+    except (pa.ArrowException, TypeError):  # not Arrow-backed text: count the characters
+        return int(text.str.len().sum())
 
 
 _STAMP_FORMATS = [
@@ -561,9 +576,15 @@ class WideRatings:
     def grid_parts(self) -> GridParts:
         """The publication's inputs (``framework.publication.build.Grid``'s fields), straight from the
         matrices: the same as ``grid_of(self.tidy(), framework, self.scale)``, without the tidy frame."""
-        def clean(values: pd.Series) -> np.ndarray:  # the distinct values cleaned, then an integer take
+        distinct = {}
+
+        def clean(name: str, values: pd.Series) -> np.ndarray:
+            """The distinct values cleaned, then an integer take; and the grid's factorization of the
+            cleaned values (``Grid.distinct``), found from the few distinct values, not the rows."""
             codes, uniques = pd.factorize(values.astype("string"), use_na_sentinel=False)
             cleaned = pd.Series(uniques, dtype="string").fillna("").str.strip().to_numpy(dtype=object)
+            merged, kept = pd.factorize(cleaned, use_na_sentinel=False)  # ("A" and "A " are one value)
+            distinct[name] = (merged[codes], np.asarray(kept, dtype=object))
             return cleaned[codes]
 
         from framework.publication.build import answer_matrix  # (the publication's layout)
@@ -577,8 +598,8 @@ class WideRatings:
             level = (self.rating[:, j] - self.scale.min).astype(answers.dtype)
             answers[:, a] = np.where(status == _CODE[RATED], level, unrated[status])
         return GridParts(pd.Index(self.people["respondent"].astype("string").array, dtype="string"),
-                         clean(self.people["role"]), clean(self.people["group"]), clean(self.people["role_id"]),
-                         answers, n_levels)
+                         clean("role_value", self.people["role"]), clean("group_value", self.people["group"]),
+                         clean("role_id", self.people["role_id"]), answers, n_levels, distinct)
 
 
 @dataclass(frozen=True)
@@ -591,6 +612,7 @@ class GridParts:
     role_id: np.ndarray  # per person: matched target profile id ("" none)
     answers: np.ndarray  # persons x areas: level index 0..L-1, L = N/A, -1 = no answer
     n_levels: int
+    distinct: dict = field(default_factory=dict)  # Grid.distinct's factorizations, found already
 
 
 def _long_cells(frame, ident, framework):

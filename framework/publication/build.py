@@ -113,7 +113,10 @@ def grid_of(ratings, framework: Framework, scale: Scale) -> Grid:
     ``ratings`` is a tidy frame (a row per person x area), or a wide file's matrices (the importer's
     ``WideRatings``), read without building the tidy frame."""
     if not isinstance(ratings, pd.DataFrame):
-        return Grid(*astuple_shallow(ratings.grid_parts()))
+        parts = ratings.grid_parts()
+        grid = Grid(**{f.name: getattr(parts, f.name) for f in fields(Grid) if f.init})
+        grid._distinct.update(parts.distinct)
+        return grid
     tidy = ratings
     respondent = tidy["respondent"]
     if isinstance(respondent.dtype, pd.CategoricalDtype) and not respondent.isna().any():
@@ -159,11 +162,6 @@ def level_cube(grid: Grid, ri: np.ndarray, gi: np.ndarray, n_r: int, n_g: int) -
         bins = np.bincount(start + grid.answers[:, a], minlength=n_r * n_g * (width + 1))
         cube[:, a] = bins.reshape(n_r * n_g, width + 1)[:, 1:]
     return cube.reshape(n_r, n_g, n_areas, width)
-
-
-def astuple_shallow(parts) -> tuple:
-    """A dataclass's fields in order, not copied (dataclasses.astuple deep-copies arrays)."""
-    return tuple(getattr(parts, f.name) for f in fields(parts))
 
 
 # ---- step 1: units ---------------------------------------------------------------------------------

@@ -1,0 +1,156 @@
+"""The shortcuts of issue 13's import work read what the long way reads.
+
+* A rectangular CSV is read without measuring every record first (``table._read_rectangular``); anything
+  else (ragged, near a limit, a cell near the length limit) is measured first (``table._read_measured``).
+* ``shape.records_at_most`` bounds the records from the line ends, chunk by chunk.
+* ``read_survey_file`` reads a file as ``read_survey`` reads its bytes, and refuses an oversized file
+  before reading it.
+* Answers are dictionary-encoded by Arrow (``scales._factorize``) as ``pd.factorize`` would.
+* The publication's level cube counts each person's answer once (``build.level_cube``).
+"""
+
+from __future__ import annotations
+
+import csv
+import dataclasses
+import io
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from framework.definitions import get_framework
+from framework.importer import SurveyFileError, read_survey, read_survey_file, shape, table
+from framework.importer.limits import COMMAND_LINE, UPLOAD
+from framework.scales import _factorize
+from tests.golden import synthetic
+from tests.test_import_equivalence import CSV_BYTES, TINY, assert_same_frame
+
+FW = get_framework()
+SAMPLE = Path(__file__).resolve().parents[1] / "data"
+
+
+def _both(data: bytes, limits=UPLOAD):
+    body, encoding = table._encoding(data, "t.csv")
+    head = table.decode_head(body, encoding, table._HEAD_BYTES)
+    delimiter = table._sniff_delimiter(head)
+    opts = dict(sep=delimiter, header=None, keep_default_na=False, skip_blank_lines=False, encoding="utf-8",
+                encoding_errors="replace")
+    quick = table._read_rectangular(body, head, delimiter, limits, opts)
+    try:
+        measured = table._read_measured(body, delimiter, encoding, limits, "t.csv", opts)
+    except SurveyFileError as exc:
+        measured = exc
+    return quick, measured
+
+
+def test_a_plain_survey_export_takes_the_rectangular_read_and_it_reads_the_same():
+    data = synthetic.wide(3000, seed=3)
+    quick, measured = _both(data)
+    assert quick is not None, "the usual file should not be measured record by record"
+    pd.testing.assert_frame_equal(quick, measured, check_exact=True)
+
+
+def test_a_ragged_file_or_one_near_a_limit_is_measured_first():
+    ragged = b"a,b,c\n1,2,3\n1,2,3,4\n"
+    assert _both(ragged)[0] is None
+    rows = b"a,b\n" + b"1,2\n" * 30  # 31 line ends x 2 columns: over TINY's 40 cells
+    quick, measured = _both(rows, TINY)
+    assert quick is None and isinstance(measured, SurveyFileError)
+    long_cell = b"a,b\n" + b"x" * 3 + b",1\n"  # 3 characters: within TINY's 5, but past half of it
+    quick, measured = _both(long_cell, TINY)
+    assert quick is None and not isinstance(measured, SurveyFileError)
+    numbers = b"1,2\n3,4\n"  # no text at all: pandas reads numbers, whose written length is not known
+    assert _both(numbers)[0] is None
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(data=CSV_BYTES, limits=st.sampled_from([UPLOAD, TINY]))
+def test_whenever_the_rectangular_read_is_taken_it_is_the_measured_read(data, limits):
+    if not data.strip():
+        return
+    quick, measured = _both(data, limits)
+    if quick is not None:
+        assert not isinstance(measured, SurveyFileError), (data, str(measured))
+        pd.testing.assert_frame_equal(quick, measured, check_exact=True)
+
+
+@settings(max_examples=300, deadline=None)
+@given(data=CSV_BYTES, chunk=st.sampled_from([1, 2, 3, 5, 64, 1 << 18]))
+def test_the_records_are_bounded_by_the_line_ends_whatever_the_chunk(data, chunk):
+    bound = shape.records_at_most(data, chunk)
+    exact = shape._csv_slow(data, ",", "UTF-8", COMMAND_LINE).records
+    assert bound >= exact, data
+    lines = data.replace(b"\r\n", b"\n").replace(b"\r", b"\n").count(b"\n") + 1
+    assert bound == lines, data  # exactly the line ends (CRLF once), plus one
+
+
+def test_a_file_is_read_as_its_bytes_are(tmp_path):
+    messy = tmp_path / "messy.csv"
+    messy.write_bytes(synthetic.wide(500, seed=11))
+    for path in (SAMPLE / "sample_district.csv", messy):
+        from_file = read_survey_file(path, FW, limits=COMMAND_LINE)
+        from_bytes = read_survey(path.read_bytes(), path.name, FW, limits=COMMAND_LINE)
+        assert_same_frame(from_file.ratings, from_bytes.ratings, path.name)
+        assert from_file.report.rejected_records() == from_bytes.report.rejected_records()
+        for field in dataclasses.fields(from_bytes.report):
+            if field.name != "rejected":
+                assert getattr(from_file.report, field.name) == getattr(from_bytes.report, field.name), field.name
+
+
+def test_an_oversized_file_is_refused_before_it_is_read(tmp_path, monkeypatch):
+    big = tmp_path / "big.csv"
+    big.write_bytes(b"x" * 2000)
+    monkeypatch.setattr(Path, "read_bytes", lambda self: pytest.fail("read before its size was checked"))
+    with pytest.raises(SurveyFileError, match=r"big\.csv is .*at most"):
+        read_survey_file(big, FW, limits=dataclasses.replace(UPLOAD, max_bytes=1000))
+
+
+TEXT = st.one_of(st.none(), st.sampled_from(["", "3", "3 - Proficient", " 3", "N/A", "é", "a" * 40]))
+
+
+@settings(max_examples=200, deadline=None)
+@given(values=st.lists(TEXT, max_size=40), cut=st.integers(0, 40))
+def test_answers_are_encoded_as_pandas_factorizes_them(values, cut):
+    plain = pd.Series(values, dtype="string")
+    expected_codes, expected_uniques = pd.factorize(plain, sort=False, use_na_sentinel=True)
+    chunked = pd.Series(pd.arrays.ArrowStringArray(pa.chunked_array(
+        [pa.array(values[:cut], pa.large_string()), pa.array(values[cut:], pa.large_string())])), dtype="string") \
+        if values else plain
+    for series in (plain, chunked, plain.astype(object)):
+        codes, uniques = _factorize(series)
+        assert codes.tolist() == expected_codes.tolist()
+        assert list(uniques) == list(expected_uniques)
+
+
+def test_the_level_cube_counts_each_answer_once():
+    from framework.publication.build import Grid, answer_matrix, level_cube
+
+    rng = np.random.default_rng(5)
+    n, areas, levels, n_r, n_g = 500, 4, 4, 3, 2
+    answers = answer_matrix(n, areas, levels)
+    answers[:] = rng.integers(-1, levels + 1, size=(n, areas))
+    grid = Grid(pd.Index([f"p{i}" for i in range(n)], dtype="string"), np.full(n, "", dtype=object),
+                np.full(n, "", dtype=object), np.full(n, "", dtype=object), answers, levels)
+    ri, gi = rng.integers(0, n_r, n), rng.integers(0, n_g, n)
+    cube = level_cube(grid, ri, gi, n_r, n_g)
+    expected = np.zeros((n_r, n_g, areas, levels + 1), dtype=np.int64)
+    for p in range(n):
+        for a in range(areas):
+            if answers[p, a] >= 0:
+                expected[ri[p], gi[p], a, answers[p, a]] += 1
+    assert (cube == expected).all()
+    assert answers.dtype == np.int8 and answers.flags.f_contiguous
+
+
+def test_a_header_row_written_by_hand_reads_the_same_either_way():
+    buf = io.StringIO()
+    csv.writer(buf).writerows([["Name", "Email", *[a.name for a in FW.areas]],
+                               *[[f"P {i}", f"p{i}@x.org", *["3"] * len(FW.areas)] for i in range(50)]])
+    quick, measured = _both(buf.getvalue().encode())
+    assert quick is not None
+    pd.testing.assert_frame_equal(quick, measured, check_exact=True)
