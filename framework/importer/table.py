@@ -379,18 +379,32 @@ def _tidy_cells(cells: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
+def _last_filled(first_row: list, column_filled, n: int) -> int:
+    """The last column with a filled cell (-1 for none): the first row's last filled cell, unless a column
+    right of it holds something further down (looked at from the right, column by column)."""
+    known = max((c for c, v in enumerate(first_row) if v != ""), default=-1)
+    for c in range(n - 1, known, -1):
+        if column_filled(c):
+            return c
+    return known
+
+
 def _tidy_columns(cells: pd.DataFrame) -> pd.DataFrame:
     """A narrow table column by column, as pandas' text dtype."""
     cells = cells.astype("string").fillna("")
     cells.columns = range(cells.shape[1])
     cells.index = pd.RangeIndex(1, len(cells) + 1)
-    # white space counts here: the importer skips such rows as empty
-    filled = [cells[c].ne("").to_numpy(dtype=bool) for c in cells.columns]
-    cols = np.flatnonzero([f.any() for f in filled])
-    if not len(cols):
+    # white space counts here: the importer skips such rows as empty. Only the last filled row and
+    # column matter: a filled header row or last row answers that without reading every cell.
+    last_col = _last_filled([cells.iat[0, c] for c in range(cells.shape[1])] if len(cells) else [],
+                            lambda c: bool(cells[c].ne("").any()), cells.shape[1])
+    if last_col < 0:
         return cells.iloc[0:0, 0:0]
-    rows = np.flatnonzero(np.logical_or.reduce(filled))
-    cells = cells.iloc[: rows[-1] + 1, : cols[-1] + 1]
+    last_row = len(cells) - 1
+    if not any(cells.iat[last_row, c] != "" for c in range(last_col + 1)):
+        filled = np.logical_or.reduce([cells[c].ne("").to_numpy(dtype=bool) for c in range(last_col + 1)])
+        last_row = int(np.flatnonzero(filled)[-1])
+    cells = cells.iloc[: last_row + 1, : last_col + 1]
     if not filled_mask(cells.head(64)).any() and not filled_mask(cells).any():  # white space in every cell
         return cells.iloc[0:0, 0:0]
     return cells
