@@ -68,6 +68,21 @@ def test_a_ragged_file_or_one_near_a_limit_is_measured_first():
     assert _both(numbers)[0] is None
 
 
+def test_a_column_pandas_reads_partly_as_numbers_is_measured_and_imports_as_before():
+    """pandas infers a long column's type block by block: a header of text above 300,000 numeric IDs is
+    read as text in one block and numbers in the next. Such a file takes the long way, as before."""
+    from framework.importer.limits import COMMAND_LINE
+    from tests.test_import_equivalence import assert_same_import
+
+    areas = [a.name for a in FW.areas[:2]]
+    data = ("Respondent ID,Name," + ",".join(areas) + "\n"
+            + "".join(f"{i},P{i},3,2\n" for i in range(300_000))).encode()
+    quick, measured = _both(data, COMMAND_LINE)
+    assert quick is None and not isinstance(measured, SurveyFileError)
+    assert pd.api.types.infer_dtype(measured[0], skipna=True) == "mixed-integer"  # (what makes it so)
+    assert_same_import(data, "ids.csv", limits=COMMAND_LINE)
+
+
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(data=CSV_BYTES, limits=st.sampled_from([UPLOAD, TINY]))
 def test_whenever_the_rectangular_read_is_taken_it_is_the_measured_read(data, limits):

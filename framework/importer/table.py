@@ -255,13 +255,15 @@ def _first_record_width(head: str, delimiter: str, whole: bool) -> int:
 
 def _longest_cell(cells: pd.DataFrame) -> int:
     """The longest cell: in bytes (at least its characters) for Arrow-backed text, else characters; a
-    column pandas read as numbers (no text in it, not even a header) is not measured: no bound."""
+    column pandas read as numbers, wholly or in part, is not measured: no bound."""
     longest = 0
     for c in cells.columns:
         column = cells[c]
         if not pd.api.types.is_string_dtype(column.dtype):
             return sys.maxsize
         if column.dtype == object:
+            if pd.api.types.infer_dtype(column, skipna=True) not in ("string", "empty"):
+                return sys.maxsize  # numbers among the text (pandas read part of the column as numbers)
             top = column.map(len, na_action="ignore").max()
         else:
             top = pc.max(pc.binary_length(pa.array(column.array))).as_py()
