@@ -21,18 +21,20 @@ from __future__ import annotations
 
 import codecs
 import csv
-import html
 import io
 import posixpath
 import re
 import zipfile
 from dataclasses import dataclass, field
-from xml.etree import ElementTree
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from framework.importer.errors import SurveyFileError
 from framework.importer.limits import ZIP_RATIO_FROM, Limits, size_text
+
+if TYPE_CHECKING:
+    from xml.etree import ElementTree
 
 CHUNK = 2 * 1024 * 1024
 _LF, _CR, _QUOTE = 10, 13, 34
@@ -352,6 +354,8 @@ def _why(exc: BaseException) -> str:
 
 
 def _xml(wb: _Workbook, part: str) -> ElementTree.Element:
+    from xml.etree import ElementTree  # (workbooks only: not imported for a CSV)
+
     info = wb.names[part]
     if info.file_size > _META_PART_MAX:
         wb.refuse(f" has a {part} part of {size_text(info.file_size)}, which no workbook needs; the dashboard does "
@@ -467,6 +471,8 @@ def _shared_string_chars(wb: _Workbook, index: int) -> int:
         for m in _SI_END_RE.finditer(buf):
             if seen == index:
                 body = re.sub(rb"<[^>]*>", b"", buf[start : m.start()])
+                import html  # (workbooks only)
+
                 return len(html.unescape(body.decode("utf-8", errors="replace")))
             seen += 1
             start = m.end()

@@ -40,9 +40,12 @@ from __future__ import annotations
 import math
 from collections.abc import Hashable, Iterable, Sequence
 from dataclasses import dataclass
-from fractions import Fraction
+from typing import TYPE_CHECKING
 
 import numpy as np
+
+if TYPE_CHECKING:
+    from fractions import Fraction
 
 # ---- graph: the lightest cut of each connected component ---------------------------------------------
 
@@ -245,6 +248,8 @@ def small_support(membership: Sequence[frozenset], weights: Sequence, bound, *, 
     each atom as zero, then as part of the support, heaviest first. Raises :class:`AuditTooLarge` past
     ``max_nodes`` search nodes, so a caller can fall back to publishing less instead of waiting.
     """
+    from fractions import Fraction  # (exact arithmetic: imported by the audits that need it)
+
     n_atoms = len(weights) if owners is None else len(owners)
     if owners is None:
         owners = [frozenset({("atom", a)}) for a in range(n_atoms)]

@@ -32,7 +32,6 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from fractions import Fraction
 
 import numpy as np
 import pandas as pd
@@ -168,6 +167,8 @@ _KIND_ORDER = {"cell": 0, "role": 1, "group": 1, TEAM: 2}
 def _audit_area(a: int, pubs: list[Publication], given, tags, keys, people, k: int) -> set[tuple[int, int]]:
     """Hide figures of area ``a`` until no combination across the rounds rests on fewer than k people;
     returns the (newer, older) round pairs where something was hidden."""
+    from fractions import Fraction  # (exact arithmetic: imported by the audits that need it)
+
     area_id = pubs[0].framework.area_ids[a]
     bound = Fraction(k) - Fraction(1, 10**9)  # "fewer than k"
     unnamed = any(str(key).startswith("a:") for ks in keys for key in ks)
