@@ -4,7 +4,7 @@ respondents x 10 skill areas (25 MB and 255 MB, as Google Forms writes them).
 
 Every measurement is a fresh process, timed from its start to its exit (Python starting and importing
 its modules included) with its peak resident memory; the figures are the median of --repeat runs
-(memory: the largest). Beside the command, `read_survey` alone in a process of its own (the file read
+(memory: the largest). Beside the command, `read_survey_file` alone in a process of its own (the file read
 and imported, no publication): the importer's share. Goals (issue 13): summarize within 3x the bare
 read at 1,000,000 and 2x at 100,000, peak memory within 4x the file's size.
 
@@ -32,8 +32,8 @@ ROLES = ["Network Administrator", "Help Desk Technician", "Instructional Technol
 GROUPS = ["District Office", "Technology Services", "Secondary Schools", "Elementary Schools"]
 BARE = "import sys, pandas; pandas.read_csv(sys.argv[1])"
 IMPORT_ONLY = ("import sys; from pathlib import Path; from framework.definitions import get_framework; "
-               "from framework.importer import read_survey; from framework.importer.limits import COMMAND_LINE; "
-               "p = Path(sys.argv[1]); r = read_survey(p.read_bytes(), p.name, get_framework(), limits=COMMAND_LINE); "
+               "from framework.importer import read_survey_file; from framework.importer.limits import COMMAND_LINE; "
+               "p = Path(sys.argv[1]); r = read_survey_file(p, get_framework(), limits=COMMAND_LINE); "
                "assert r.report.rows_used > 0")
 
 
