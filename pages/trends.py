@@ -43,12 +43,15 @@ if not rounds:
 
 by_id = {r.id: r for r in rounds}
 # every round by default; a round saved since this session last looked is added to the choice
+# (the widget's own key is dropped by Streamlit on any run of another page: the choice is kept in a plain key)
 known = set(st.session_state.get(K_ROUNDS + "-known", []))
-kept = [i for i in st.session_state.get(K_ROUNDS, []) if i in by_id] + [i for i in by_id if i not in known]
+before = st.session_state.get(K_ROUNDS, st.session_state.get(K_ROUNDS + "-chosen", []))
+kept = [i for i in before if i in by_id] + [i for i in by_id if i not in known]
 st.session_state[K_ROUNDS] = [i for i in by_id if i in set(kept)]
 st.session_state[K_ROUNDS + "-known"] = list(by_id)
 chosen = st.multiselect("Rounds in the trend", list(by_id), key=K_ROUNDS, format_func=lambda i: by_id[i].title,
                         help="Ordered by survey date.")
+st.session_state[K_ROUNDS + "-chosen"] = chosen
 if not chosen:
     st.info("Choose at least one round.")
     st.stop()

@@ -216,6 +216,25 @@ def test_choosing_which_rounds_to_compare(app, store):
     assert [m.value for m in app.metric][:2] == ["2", "Fall 2025"]
 
 
+def test_the_chosen_rounds_are_kept_when_coming_back_to_trends(app, store):
+    """Streamlit drops a widget's own state on a run of another page: the choice of rounds survives it (it once
+    came back empty, with nothing but "Choose at least one round")."""
+    save(store, team(6, 1), "Fall 2024", date(2024, 10, 1))
+    save(store, ROUND_A, "Fall 2025", FALL)
+    save(store, ROUND_B, "Spring 2026", SPRING)
+    app.switch_page(TRENDS).run()
+    app.multiselect(key="trend-rounds").unselect(1).run()
+    app.switch_page("pages/overview.py").run()
+    app.switch_page(TRENDS).run()
+    assert not app.exception, app.exception
+    assert app.multiselect(key="trend-rounds").value == [2, 3]
+    assert [m.value for m in app.metric][:2] == ["2", "Spring 2026"] and app.get("plotly_chart")
+    save(store, team(7, 2), "Fall 2026", date(2026, 10, 1))  # a round saved since is added to the choice
+    app.switch_page("pages/overview.py").run()
+    app.switch_page(TRENDS).run()
+    assert app.multiselect(key="trend-rounds").value == [2, 3, 4]
+
+
 def test_an_unreachable_database_is_a_message_not_a_traceback(monkeypatch):
     monkeypatch.setenv("DATABASE_URL", "postgresql://alice:s3cr3t@127.0.0.1:1/rounds")
     at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=60)
