@@ -167,7 +167,7 @@ def _in_bulk(store, cid: int, invitees, areas: list[str], rng, skip: set[str], a
 
     from framework.campaigns import SELF, SUPERVISOR
     from framework.scales import NOT_APPLICABLE, RATED
-    from framework.store import answers_table, responses_table
+    from framework.store import answers_table, campaigns_table, responses_table
 
     answers, responses = [], []
     for person in invitees.itertuples(index=False):
@@ -190,6 +190,8 @@ def _in_bulk(store, cid: int, invitees, areas: list[str], rng, skip: set[str], a
         with store.engine.begin() as conn:
             conn.execute(sa.insert(answers_table), answers)
             conn.execute(sa.insert(responses_table), responses)
+            conn.execute(sa.update(campaigns_table).where(campaigns_table.c.id == cid)  # as a submission does
+                         .values(revision=campaigns_table.c.revision + 1))
 
 
 def seed_campaigns(url: str, people: int, api: bool = False) -> dict:

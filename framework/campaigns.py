@@ -74,6 +74,7 @@ class Campaign:
     created_by: str
     created_at: datetime
     round_id: int | None
+    revision: int = 0  # raised by every change to what its submitted answers show (see _bump)
 
     @property
     def framework(self) -> Framework:
@@ -101,7 +102,7 @@ def _campaign(row) -> Campaign:
     created = created.replace(tzinfo=UTC) if created.tzinfo is None else created.astimezone(UTC)
     return Campaign(int(row.id), row.label, row.framework_id, row.framework_source, row.scale_id, row.opens_on,
                     row.closes_on, row.status, bool(row.supervisor_ratings), row.anonymous_source, row.created_by,
-                    created, None if row.round_id is None else int(row.round_id))
+                    created, None if row.round_id is None else int(row.round_id), int(row.revision))
 
 
 def _run(store: Store, fn):
@@ -112,6 +113,19 @@ def _run(store: Store, fn):
         if isinstance(exc, IntegrityError):
             raise
         raise store._unreachable(exc) from None
+
+
+def _bump(conn, cid: int) -> None:
+    """Raise the round's revision, in the transaction that changes what its submitted answers show: its status,
+    framework or invitations, a submission, or a submitted response taken back by a new answer.
+
+    Whatever is computed from a round's submitted answers (its live ratings, response rate, self beside
+    supervisor) is the same for the same (id, revision), so the pages compute it once per revision and read the
+    revision, in the round's row, at every run: a submission on any server shows at the next run. Answers to a
+    response not submitted yet, and notes, change none of it and leave the row alone (most of a busy round's
+    writes)."""
+    conn.execute(sa.update(campaigns_table).where(campaigns_table.c.id == int(cid))
+                 .values(revision=campaigns_table.c.revision + 1))
 
 
 def _log(conn, actor: str, action: str, subject: str, detail: str = "") -> None:
@@ -236,6 +250,7 @@ def invite(store: Store, actor: str, cid: int, invitees: pd.DataFrame) -> int:
             else:
                 conn.execute(sa.insert(t).values(campaign_id=cid, email=email, **values))
         _log(conn, actor, "invite to survey round", c.label, f"{len(invitees)} listed")
+        _bump(conn, cid)
 
     _run(store, run)
     return len(set(invitees["email"]) - known)
@@ -295,6 +310,7 @@ def set_framework(store: Store, actor: str, cid: int, framework: Framework, scal
         conn.execute(sa.update(campaigns_table).where(campaigns_table.c.id == cid).values(
             framework_id=framework.id, framework_source=source, scale_id=scale_id))
         _log(conn, actor, "change survey round framework", c.label, f"{framework.title}, {scale_id}")
+        _bump(conn, cid)
 
     _run(store, run)
     return get(store, cid)
@@ -310,6 +326,7 @@ def open_round(store: Store, actor: str, cid: int) -> Campaign:
     def run(conn):
         conn.execute(sa.update(campaigns_table).where(campaigns_table.c.id == cid).values(status=OPEN))
         _log(conn, actor, "open survey round", c.label)
+        _bump(conn, cid)
 
     _run(store, run)
     return get(store, cid)
@@ -330,6 +347,7 @@ def close_round(store: Store, actor: str, cid: int, targets=None, survey_date: d
     def run(conn):
         conn.execute(sa.update(campaigns_table).where(campaigns_table.c.id == cid).values(
             status=CLOSED, round_id=result.round.id))
+        _bump(conn, cid)
         _log(conn, actor, "close survey round", c.label,
              f"{result.round.respondents} respondents saved as round {result.round.id}")
 
@@ -398,7 +416,7 @@ def _touch(conn, cid: int, email: str, rater: str, by: str, reopen: bool = False
            submitted: bool = False) -> None:
     r = responses_table
     key = (r.c.campaign_id == cid) & (r.c.email == email) & (r.c.rater == rater)
-    found = conn.execute(sa.select(r.c.note).where(key)).first()
+    found = conn.execute(sa.select(r.c.note, r.c.submitted_at).where(key).with_for_update()).first()
     values = {"rated_by": by}
     if note is not None:
         values["note"] = note
@@ -411,6 +429,8 @@ def _touch(conn, cid: int, email: str, rater: str, by: str, reopen: bool = False
                                          submitted_at=values.get("submitted_at"), rated_by=by))
     else:
         conn.execute(sa.update(r).where(key).values(**values))
+    if submitted or (reopen and found is not None and found.submitted_at is not None):
+        _bump(conn, cid)  # a submission made or taken back; last: the round's row is locked until the commit
 
 
 def set_note(store: Store, cid: int, email: str, note: str, *, rater: str = SELF, by: str | None = None) -> None:

@@ -119,6 +119,68 @@ def test_the_framework_is_fixed_once_the_first_answer_is_in(store):
         campaigns.set_framework(store, ADMIN, c.id, FW, "1-4")
 
 
+def test_every_change_to_what_a_round_shows_raises_its_revision(store):
+    """The pages compute a round's live ratings, response rate and self-beside-supervisor once per (id, revision):
+    every write that changes them raises the revision, so a submission shows at the next run. Answers to a
+    response not submitted yet, and notes, change none of them and leave the revision (and the round's row)
+    alone; reading changes nothing."""
+    import pandas as pd
+
+    text = team_list(6, supervisor="boss@district.org")
+    c = a_round(store, text, supervisor_ratings=True)
+
+    def shown():
+        return (campaigns.live_ratings(store, c.id, SELF), campaigns.live_ratings(store, c.id, SUPERVISOR),
+                campaigns.response_rate(store, c.id, 3), campaigns.supervisor_pairs(store, c.id))
+
+    def same(a, b) -> bool:
+        def eq(x, y) -> bool:
+            if isinstance(x, pd.DataFrame):
+                return x.equals(y)
+            if isinstance(x, dict):
+                return x.keys() == y.keys() and all(eq(x[k], y[k]) for k in x)
+            return x == y
+        return all(eq(x, y) for x, y in zip(a, b))
+
+    p0, p1, boss = "p0@district.org", "p1@district.org", "boss@district.org"
+    steps = [  # (what, whether it raises the revision)
+        (lambda: campaigns.set_framework(store, ADMIN, c.id, FW, "1-5"), True),
+        (lambda: campaigns.open_round(store, ADMIN, c.id), True),
+        (lambda: campaigns.set_framework(store, ADMIN, c.id, FW, "1-4"), True),
+        (lambda: answer_all(store, c.id, p0, level=2), False),
+        (lambda: campaigns.submit(store, c.id, p0), True),
+        (lambda: answer_all(store, c.id, p1, level=3), False),
+        (lambda: campaigns.set_note(store, c.id, p1, "a note"), False),
+        (lambda: campaigns.submit(store, c.id, p1), True),
+        (lambda: campaigns.answer(store, c.id, p0, "leadership-vision", 4), True),  # takes p0's submission back
+        (lambda: campaigns.answer(store, c.id, p0, "leadership-vision", 3), False),  # not submitted: nothing shows
+        (lambda: campaigns.submit(store, c.id, p0), True),  # and it is back, with the new answer
+        (lambda: campaigns.set_note(store, c.id, p1, "another note"), False),
+        (lambda: campaigns.answer(store, c.id, p1, "leadership-vision", None), True),
+        (lambda: campaigns.answer(store, c.id, p1, "leadership-vision", 1), False),
+        (lambda: campaigns.submit(store, c.id, p1), True),
+        (lambda: [campaigns.answer(store, c.id, p0, a, 1, rater=SUPERVISOR, by=boss) for a in FW.area_ids], False),
+        (lambda: campaigns.submit(store, c.id, p0, rater=SUPERVISOR, by=boss), True),
+        # the same people invited again with another role: their live ratings change, the count does not
+        (lambda: campaigns.invite(store, ADMIN, c.id, campaigns.parse_invitations(
+            team_list(6, role="Network Engineer", supervisor=boss))[0]), True),
+    ]
+    before, revision = shown(), campaigns.get(store, c.id).revision
+    changed = 0
+    for i, (step, bumps) in enumerate(steps):
+        step()
+        after, now = shown(), campaigns.get(store, c.id).revision
+        assert now > revision if bumps else now == revision, (i, revision, now)
+        assert same(before, after) or now > revision, f"step {i} changed what the pages show, not the revision"
+        changed += not same(before, after)
+        before, revision = after, now
+    assert changed == 8  # the steps did change what the pages show (else the test would prove nothing)
+    assert campaigns.get(store, c.id).revision == revision  # reading raised nothing
+    assert [x.revision for x in campaigns.list_campaigns(store)] == [revision]
+    campaigns.close_round(store, ADMIN, c.id)
+    assert campaigns.get(store, c.id).revision > revision
+
+
 def test_notes_never_reach_a_saved_round(store):
     c = campaigns.open_round(store, ADMIN, a_round(store).id)
     for i in range(5):
