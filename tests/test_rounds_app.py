@@ -247,3 +247,63 @@ def test_the_admins_edited_suggestions_reach_every_growth_plan(monkeypatch):
                                                       "text/plain")).run()
     assert any("bad.toml was not loaded" in plain(e.value) for e in admin.error)
     assert state.growth_text(Store()) == edited
+
+
+# ---- a round of many people: what is computed once, and a page of people at a time ----------------------------------
+def seeded_round(n: int, label="Spring 2027", supervisors=False) -> int:
+    """A round of ``n`` people opened, answered and submitted through framework.campaigns (as the pages call it,
+    without driving a page per person): people 0-4 supervise everyone else when ``supervisors``."""
+    team = [(f"q{i:03}@district.org", f"Member {i:03}", "Help Desk Technician" if i % 2 else "Network Engineer",
+             "North" if i % 3 else "South") for i in range(n)]
+    text = "\n".join(f"{e}, {name}, {r}, {s}, {f'q{i % 5:03}@district.org' if supervisors and i >= 5 else ''}"
+                     for i, (e, name, r, s) in enumerate(team))
+    with Store() as store:
+        c = campaigns.create(store, CTO, label, FW, "1-4", campaigns.parse_invitations(text)[0],
+                             supervisor_ratings=supervisors)
+        campaigns.open_round(store, CTO, c.id)
+        for i, (email, *_) in enumerate(team):
+            for a in FW.area_ids:
+                campaigns.answer(store, c.id, email, a, 1 + (i + len(a)) % 4)
+            campaigns.submit(store, c.id, email)
+            if supervisors and i >= 5:
+                boss = f"q{i % 5:03}@district.org"
+                for a in FW.area_ids:
+                    campaigns.answer(store, c.id, email, a, 1 + i % 4, rater=SUPERVISOR, by=boss)
+                campaigns.submit(store, c.id, email, rater=SUPERVISOR, by=boss)
+    return c.id
+
+
+def test_the_live_figures_are_read_once_per_submission_and_show_each_new_one(monkeypatch):
+    """An admin following a round live: a rerun that changes nothing reads no answers again; answers not yet
+    submitted change nothing shown; a new submission shows at the admin's next run, in the same session."""
+    cid = seeded_round(6)
+    reads = []
+    real = campaigns.live_ratings
+    monkeypatch.setattr(campaigns, "live_ratings", lambda *a, **kw: reads.append(a[1]) or real(*a, **kw))
+    admin = person(monkeypatch, CTO, "Pat Lee")
+    admin.session_state["source"] = f"live:{cid}"
+    admin.switch_page("pages/overview.py").run()
+    assert not admin.exception, admin.exception
+    assert "Respondents 6" in page_text(admin) and reads == [cid]
+    admin.run()
+    admin.switch_page("pages/gaps.py").run()
+    assert not admin.exception, admin.exception
+    assert reads == [cid]  # reruns and other pages select and draw: the answers were read once
+
+    newcomer = "q006@district.org"
+    with Store() as store:
+        campaigns.invite(store, CTO, cid, campaigns.parse_invitations(f"{newcomer}, Member 006, Help Desk, North")[0])
+    admin.switch_page("pages/overview.py").run()
+    assert "Respondents 6" in page_text(admin) and len(reads) == 2  # an invitation: read again, nothing new
+    with Store() as store:
+        for a in FW.area_ids:
+            campaigns.answer(store, cid, newcomer, a, 4)
+    admin.run()
+    assert "Respondents 6" in page_text(admin) and len(reads) == 2  # answered, not submitted: nothing to show
+    with Store() as store:
+        campaigns.submit(store, cid, newcomer)
+    admin.run()
+    assert not admin.exception, admin.exception
+    assert "Respondents 7" in page_text(admin) and len(reads) == 3
+    admin.switch_page("pages/run_round.py").run()
+    assert [m.value for m in admin.metric if m.label == "Submitted"] == ["7"]

@@ -200,6 +200,22 @@ def live_rounds() -> list:
         return []
 
 
+# An open round's submitted answers, read once per revision of the round (framework.campaigns raises it with every
+# submission, submission taken back, invitation or change of status; live_rounds reads it at every run): a new
+# submission shows at the next run, and a rerun that changes only a widget reads nothing. The revision is read
+# before the answers, so an entry may hold answers newer than its revision (never older); the next run reads the
+# newer revision and loads again.
+@st.cache_resource(show_spinner="Reading the answers submitted so far…", max_entries=4)
+def _live_ratings(cid: int, revision: int, source: str, _targets: TargetSet, targets_id: tuple
+                  ) -> tuple[pd.DataFrame, str]:
+    """The submitted answers as a tidy frame with the roles' target profiles, and the digest of its content (every
+    cell hashed at once by pandas) that keys what is computed from it."""
+    from framework import campaigns
+
+    tidy = _with_roles(campaigns.live_ratings(get_store(quiet=True), cid, source), _targets)
+    return tidy, hashlib.sha256(pd.util.hash_pandas_object(tidy, index=True).to_numpy().tobytes()).hexdigest()
+
+
 def _rounds_signature(rounds: list[Round]) -> tuple:
     return tuple((r.id, r.saved_at.isoformat(), r.scale_id) for r in rounds)
 
@@ -500,20 +516,15 @@ def current_dataset() -> Dataset:
         return Dataset(data, chosen.title, key, **common, series_publication=series.rounds[ids.index(chosen.id)],
                        **_raters(chosen.id))
     if source.startswith(SOURCE_LIVE) and v.can(UPLOAD):
-        from framework import campaigns
-
         live = next((c for c in live_rounds() if f"{SOURCE_LIVE}{c.id}" == source), None)
         if live is None:
             return Dataset(empty, "No open round", ("no round",), **common,
                            problem="That survey round is not open any more. Choose another data source.")
-        store = get_store(quiet=True)
-        tidy = _with_roles(campaigns.live_ratings(store, live.id, live.anonymous_source), tg)
+        tidy, content = _live_ratings(live.id, live.revision, live.anonymous_source, tg, targets_key())
         if tidy["respondent"].nunique() == 0:
             return Dataset(empty, live.label, ("live-empty", live.id), **common,
                            problem=f"Nobody has submitted answers to {live.label} yet.")
         data = Combined(tidy, live.scale, live.framework, [])
-        # keyed by content (every cell hashed at once by pandas; no JSON text of every answer on each rerun)
-        content = hashlib.sha256(pd.util.hash_pandas_object(tidy, index=True).to_numpy().tobytes()).hexdigest()
         key = ("live", live.id, content, framework_digest(live.framework))
         return Dataset(data, f"{live.label} (open: answers submitted so far)", key, **common,
                        **_raters_of(live))
