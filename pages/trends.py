@@ -9,9 +9,10 @@ from framework.exports import to_csv_bytes
 from framework.scales import builtin_scales
 from framework.store import StoreError
 from framework.trend_figures import change_table, compare_radar_figure, trend_figure
-from framework.trends import SMALL_N, change_summary, trend_summary
+from framework.trends import SMALL_N, change_summary
 from ui.auth import require
 from ui.shared import current_dataset, md
+from ui.shared import trend as trend_of
 from ui.store import ROUNDS_PAGE, get_store, page_link
 
 require(VIEW_TEAM)  # checked on the server at every run
@@ -67,7 +68,7 @@ if len({r.scale_id for r in chosen_rounds}) > 1:
     rescale = None if choice == "none" else choice
 
 try:
-    trend = trend_summary(store, fw, targets=targets, min_group_size=k, rescale_to=rescale, round_ids=chosen)
+    trend = trend_of(fw, targets, k, rescale, chosen)
 except ScaleMismatchError as exc:
     st.error(md(str(exc)))
     st.stop()
@@ -106,8 +107,7 @@ else:
     if st.session_state.get(K_PREVIOUS) not in earlier:
         st.session_state[K_PREVIOUS] = earlier[-1]
     previous = right.selectbox("Against", earlier, key=K_PREVIOUS, format_func=lambda i: by_id[i].title)
-    pair = trend_summary(store, fw, targets=targets, min_group_size=k, rescale_to=rescale,
-                         round_ids=[previous, current])
+    pair = trend_of(fw, targets, k, rescale, [previous, current])
     radar_col, words_col = st.columns([1.2, 1])
     with radar_col:
         st.plotly_chart(compare_radar_figure(pair), key="trend-radar", config={"displaylogo": False})

@@ -235,6 +235,28 @@ def test_the_chosen_rounds_are_kept_when_coming_back_to_trends(app, store):
     assert app.multiselect(key="trend-rounds").value == [2, 3, 4]
 
 
+def test_a_trend_is_computed_once_per_stored_rounds(app, store, monkeypatch):
+    """Every round is loaded and audited together once; a rerun only draws. A round renamed or saved since is
+    in the trend at the next run."""
+    import framework.trends as trends
+
+    calls = []
+    real = trends.trend_summary
+    monkeypatch.setattr(trends, "trend_summary", lambda *a, **kw: calls.append(kw["round_ids"]) or real(*a, **kw))
+    save(store, ROUND_A, "Fall 2025", FALL)
+    latest = save(store, ROUND_B, "Spring 2026", SPRING).round
+    app.switch_page(TRENDS).run()
+    app.run()
+    app.switch_page("pages/overview.py").run()
+    app.switch_page(TRENDS).run()
+    assert not app.exception, app.exception
+    assert calls == [[1, 2]]  # once: the pair compared is the same two rounds
+    store.rename_round(latest.id, "Spring semester 2026")
+    app.run()
+    assert [m.value for m in app.metric][:2] == ["2", "Spring semester 2026"]
+    assert "Spring semester 2026 mean" in app.dataframe[0].value.columns and len(calls) == 2
+
+
 def test_an_unreachable_database_is_a_message_not_a_traceback(monkeypatch):
     monkeypatch.setenv("DATABASE_URL", "postgresql://alice:s3cr3t@127.0.0.1:1/rounds")
     at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=60)

@@ -220,10 +220,17 @@ def _rounds_signature(rounds: list[Round]) -> tuple:
     return tuple((r.id, r.saved_at.isoformat(), r.scale_id) for r in rounds)
 
 
-@st.cache_data(show_spinner="Loading the saved round…", max_entries=8)
+# A resource, not data: a round of a million ratings is not copied at every run (nothing modifies it).
+@st.cache_resource(show_spinner="Loading the saved round…", max_entries=8)
 def _round_ratings(signature: tuple, round_id: int) -> pd.DataFrame:
     store = get_store(quiet=True)
     return store.load_ratings(round_id)
+
+
+@st.cache_resource(show_spinner=False, max_entries=8)
+def _round_with_roles(signature: tuple, round_id: int, _targets: TargetSet, targets_id: tuple) -> pd.DataFrame:
+    """A saved round's ratings with the roles' target profiles, once per (stored rounds, targets)."""
+    return _with_roles(_round_ratings(signature, round_id), _targets)
 
 
 @st.cache_resource(show_spinner="Checking what the saved rounds can show together…", max_entries=8)
@@ -252,6 +259,24 @@ def round_series(fw: Framework, scale_id: str, k: int, round_id: int) -> Publica
     signature = _rounds_signature(rounds)
     ids, series = _series(signature, fw, framework_digest(fw), targets(), targets_key(), scale_id, k)
     return series.rounds[ids.index(round_id)] if round_id in ids else None
+
+
+@st.cache_data(show_spinner="Checking what the saved rounds can show together…", max_entries=16)
+def _trend(signature: tuple, _fw: Framework, fw_digest: str, _targets: TargetSet, targets_id: tuple, k: int | None,
+           rescale_to: str | None, round_ids: tuple[int, ...]) -> pd.DataFrame:
+    from framework.trends import trend_summary
+
+    return trend_summary(get_store(quiet=True), _fw, targets=_targets, min_group_size=k, rescale_to=rescale_to,
+                         round_ids=list(round_ids))
+
+
+def trend(fw: Framework, targets_: TargetSet, k: int | None, rescale_to: str | None, round_ids) -> pd.DataFrame:
+    """framework.trends.trend_summary of the stored rounds, once per (stored rounds, framework, targets, k, scale,
+    chosen rounds): every round is loaded and audited together, which a rerun need not do again. A
+    ScaleMismatchError or StoreError is raised again at each call."""
+    rounds = tuple((r.id, r.label, r.survey_date.isoformat(), r.saved_at.isoformat(), r.scale_id, r.framework_id,
+                    r.framework_version) for r in stored_rounds())  # a renamed round's label is in the trend
+    return _trend(rounds, fw, framework_digest(fw), targets_, targets_key(), k, rescale_to, tuple(round_ids))
 
 
 def _with_roles(tidy: pd.DataFrame, targets_: TargetSet) -> pd.DataFrame:
@@ -509,7 +534,7 @@ def current_dataset() -> Dataset:
             return Dataset(empty, "No saved round", ("no round",), **common,
                            problem="That survey round is no longer stored. Choose another data source.")
         signature = _rounds_signature(rounds)
-        ratings = _with_roles(_round_ratings(signature, chosen.id), tg)
+        ratings = _round_with_roles(signature, chosen.id, tg, targets_key())
         data = Combined(ratings, get_scale(chosen.scale_id), fw, [])
         key = ("round", chosen.id, chosen.saved_at.isoformat(), framework_digest(fw))
         ids, series = _series(signature, fw, framework_digest(fw), tg, targets_key(), chosen.scale_id, k)
