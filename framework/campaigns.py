@@ -285,8 +285,8 @@ def has_answers(store: Store, cid: int) -> bool:
 
 
 def _has_answers(store: Store, cid: int) -> bool:
-    q = sa.select(sa.func.count()).select_from(answers_table).where(answers_table.c.campaign_id == int(cid))
-    return bool(store._read(q)[0][0])
+    q = sa.select(answers_table.c.email).where(answers_table.c.campaign_id == int(cid)).limit(1)  # not a count
+    return bool(store._read(q))
 
 
 def _source(framework: Framework, source: str) -> str:
@@ -631,6 +631,22 @@ def team_focus(store: Store, round_label: str | None = None) -> pd.DataFrame:
         q = q.where(t.c.round_label == round_label)
     rows = [(e, label, area) for e, label, areas in store._read(q) for area in json.loads(areas)]
     return pd.DataFrame(rows, columns=["email", "round", "area_id"])
+
+
+def focus_version(store: Store) -> tuple:
+    """Changes whenever anyone saves their focus (a save replaces the row with a new time), as
+    :func:`framework.state.version` does for the district's settings: a cache key read at every run."""
+    t = focus_table
+    count, latest = store._read(sa.select(sa.func.count(), sa.func.max(t.c.updated_at)))[0]
+    return int(count), str(latest)
+
+
+def focus_notes(store: Store, round_label: str, emails: list[str]) -> dict[str, str]:
+    """The notes these people wrote with their focus for a round (admins' named view), in one query."""
+    t = focus_table
+    wanted = [normal_email(e) for e in emails]
+    rows = store._read(sa.select(t.c.email, t.c.note).where(t.c.round_label == round_label, t.c.email.in_(wanted)))
+    return dict(rows)
 
 
 def pooled_focus(focus: pd.DataFrame, k: int | None) -> pd.DataFrame:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from datetime import date
 
+import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
@@ -250,6 +251,10 @@ def test_the_admins_edited_suggestions_reach_every_growth_plan(monkeypatch):
 
 
 # ---- a round of many people: what is computed once, and a page of people at a time ----------------------------------
+def table_with(at, column: str) -> pd.DataFrame:
+    return next(d.value for d in at.dataframe if column in d.value.columns)
+
+
 def seeded_round(n: int, label="Spring 2027", supervisors=False) -> int:
     """A round of ``n`` people opened, answered and submitted through framework.campaigns (as the pages call it,
     without driving a page per person): people 0-4 supervise everyone else when ``supervisors``."""
@@ -307,3 +312,51 @@ def test_the_live_figures_are_read_once_per_submission_and_show_each_new_one(mon
     assert "Respondents 7" in page_text(admin) and len(reads) == 3
     admin.switch_page("pages/run_round.py").run()
     assert [m.value for m in admin.metric if m.label == "Submitted"] == ["7"]
+
+
+def test_self_beside_supervisor_comes_a_page_of_people_at_a_time(monkeypatch):
+    cid = seeded_round(62, supervisors=True)
+    admin = person(monkeypatch, CTO, "Pat Lee")
+    admin.switch_page("pages/run_round.py").run()
+    admin.session_state["named_view"] = True
+    admin.run()
+    assert not admin.exception, admin.exception
+    grid = table_with(admin, "Email")
+    page = admin.number_input(key=f"run-round-pairs-page-{cid}")
+    assert len(grid) == 50 and page.value == 1 and page.max == 2
+    page.set_value(2).run()
+    rest = table_with(admin, "Email")
+    assert len(rest) == 12
+    with Store() as store:
+        pairs = campaigns.supervisor_pairs(store, cid)
+    both = pd.concat([grid, rest])
+    assert sorted(both["Email"]) == sorted(set(pairs["email"])) and len(set(both["Email"])) == 62
+    row = both.set_index("Email").loc["q007@district.org"]
+    lv = pairs[(pairs["email"] == "q007@district.org") & (pairs["area_id"] == "leadership-vision")].iloc[0]
+    assert row["Leadership & Vision"] == f"{int(lv['self'])} / {int(lv['supervisor'])}" == "1 / 4"  # not 4.0
+    assert both.set_index("Email").loc["q001@district.org", "Leadership & Vision"].endswith("/ —")  # not rated
+
+
+def test_who_chose_what_comes_a_page_of_people_at_a_time(monkeypatch):
+    with Store() as store:
+        for i in range(57):
+            campaigns.save_focus(store, f"q{i:03}@district.org", "Fall 2026",
+                                 ["leadership-vision"] + (["data-management"] if i % 2 else []), f"note {i}")
+    admin = person(monkeypatch, CTO, "Pat Lee")
+    admin.switch_page("pages/team_growth.py").run()
+    counts = table_with(admin, "People who chose it").set_index("Skill area")["People who chose it"]
+    assert (str(counts["Leadership and Vision"]), str(counts["Data Management"])) == ("57", "28")
+    admin.session_state["named_view"] = True
+    admin.run()
+    assert not admin.exception, admin.exception
+    who = table_with(admin, "Their note")
+    assert len(who) == 50 and who["Person"].iloc[0] == "q000@district.org"
+    admin.number_input(key="growth-who-page").set_value(2).run()
+    rest = table_with(admin, "Their note").set_index("Person")
+    assert len(rest) == 7 and rest.index[0] == "q050@district.org"
+    assert rest.loc["q051@district.org"].tolist() == ["Leadership and Vision, Data Management", "note 51"]
+    with Store() as store:  # a focus saved now shows at the next run
+        campaigns.save_focus(store, "q051@district.org", "Fall 2026", ["it-management"], "changed")
+    admin.run()
+    rest = table_with(admin, "Their note").set_index("Person")
+    assert rest.loc["q051@district.org"].tolist() == ["Information Technology Management", "changed"]
