@@ -360,3 +360,31 @@ def test_who_chose_what_comes_a_page_of_people_at_a_time(monkeypatch):
     admin.run()
     rest = table_with(admin, "Their note").set_index("Person")
     assert rest.loc["q051@district.org"].tolist() == ["Information Technology Management", "changed"]
+
+
+def test_my_growth_plan_pdf_is_made_on_click(monkeypatch):
+    """The one-page PDF is set only when asked for (a few passes of type setting are not paid at every run)."""
+    import io
+
+    from pypdf import PdfReader
+    from streamlit.runtime.media_file_manager import MediaFileManager
+
+    import framework.report_plan as report_plan
+
+    made, deferred = [], []
+    real_build, real_add = report_plan.build_plan_pdf, MediaFileManager.add_deferred
+    monkeypatch.setattr(report_plan, "build_plan_pdf", lambda *a, **kw: made.append(a) or real_build(*a, **kw))
+    monkeypatch.setattr(MediaFileManager, "add_deferred",
+                        lambda self, fn, *a, **kw: deferred.append(fn) or real_add(self, fn, *a, **kw))
+    with Store() as store:
+        save(store, SAMPLE.read_bytes(), "Fall 2026", date(2026, 10, 15), name=SAMPLE.name)
+        state.grant(store, CTO, "mhughes@example-district.org", STAFF)
+    me = person(monkeypatch, "mhughes@example-district.org", "Michael Hughes")
+    me.run()
+    assert [t.value for t in me.title] == ["My results"] and made == []
+    button = next(b.proto for b in me.get("download_button") if "growth plan" in b.proto.label)
+    assert button.HasField("deferred_file_id")
+    pdf = deferred[-1]()
+    assert len(made) == 1
+    text = "".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf)).pages)
+    assert "Michael Hughes" in text and "Fall 2026" in text
