@@ -272,11 +272,30 @@ def find(store: Store, label: str) -> Campaign | None:
     return _campaign(rows[0]) if rows else None
 
 
+def _tuples(store: Store, query) -> list[tuple]:
+    """The query's rows as the driver's plain tuples: a round's million answers are never made into Row objects
+    (for the columns read this way, text and small integers, the driver's values are the values)."""
+    try:
+        with store.engine.connect() as conn:
+            return conn.execute(query).cursor.fetchall()
+    except DBAPIError as exc:
+        raise store._unreachable(exc) from None
+
+
+def _columns(rows: list[tuple], width: int) -> list[tuple]:
+    return list(zip(*rows)) if rows else [()] * width
+
+
+INVITATION_COLUMNS = ["email", "name", "role", "school", "supervisor"]
+
+
 def invitations(store: Store, cid: int) -> pd.DataFrame:
     t = invitations_table
-    rows = store._read(sa.select(t.c.email, t.c.name, t.c.role, t.c.group_name, t.c.supervisor)
-                       .where(t.c.campaign_id == int(cid)).order_by(t.c.email))
-    return pd.DataFrame(rows, columns=["email", "name", "role", "school", "supervisor"])
+    rows = _tuples(store, sa.select(t.c.email, t.c.name, t.c.role, t.c.group_name, t.c.supervisor)
+                   .where(t.c.campaign_id == int(cid)).order_by(t.c.email))
+    if not rows:
+        return pd.DataFrame([], columns=INVITATION_COLUMNS)
+    return pd.DataFrame({c: list(v) for c, v in zip(INVITATION_COLUMNS, _columns(rows, 5))})
 
 
 def has_answers(store: Store, cid: int) -> bool:
@@ -491,26 +510,65 @@ def submitted_answers(store: Store, cid: int, email: str, rater: str = SELF) -> 
     return got["answers"] if got["submitted_at"] is not None else None
 
 
+def _submitted_answers(store: Store, cid: int, rater: str | None = None) -> list[tuple]:
+    """(email, rater, area id, rating, status) of every submitted response's answers (one rater's, or both)."""
+    a, r = answers_table, responses_table
+    q = (sa.select(a.c.email, a.c.rater, a.c.area_id, a.c.rating, a.c.status)
+         .join(r, (r.c.campaign_id == a.c.campaign_id) & (r.c.email == a.c.email) & (r.c.rater == a.c.rater))
+         .where(a.c.campaign_id == int(cid), r.c.submitted_at.is_not(None)))
+    return _tuples(store, q if rater is None else q.where(a.c.rater == rater))
+
+
+def _submitted(store: Store, cid: int, rater: str | None = None) -> set:
+    """The emails (with ``rater``) or (email, rater) pairs (without) of the submitted responses."""
+    r = responses_table
+    q = sa.select(r.c.email, r.c.rater).where(r.c.campaign_id == int(cid), r.c.submitted_at.is_not(None))
+    if rater is not None:
+        return {e for e, _ in _tuples(store, q.where(r.c.rater == rater))}
+    return set(_tuples(store, q))
+
+
+def _grid(people: pd.Index, area_ids: list[str], emails, areas) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Row and column in a people x areas grid of each answer that has one, and which answers those are."""
+    who = people.get_indexer(pd.Index(emails, dtype=object))
+    where = pd.Index(area_ids, dtype=object).get_indexer(pd.Index(areas, dtype=object))
+    keep = (who >= 0) & (where >= 0)
+    return who[keep], where[keep], keep
+
+
 def supervisor_pairs(store: Store, cid: int) -> pd.DataFrame:
     """Named view (admins): each person's self-rating beside their supervisor's, per skill area, for the
-    submitted responses of a round that asks supervisors. Columns: email, name, area_id, self, supervisor."""
+    submitted responses of a round that asks supervisors. Columns: email, name, area_id, self, supervisor.
+
+    People in email order, areas in the framework's; a level is an int, "N/A" not part of the role, None not
+    given or not submitted. Built as arrays (a state's round has two million answers), the same frame as a loop
+    over every answer (tests/oracle_campaigns.py)."""
     c = get(store, cid)
-    a, r = answers_table, responses_table
-    done = {(e, rater) for e, rater in store._read(sa.select(r.c.email, r.c.rater).where(
-        r.c.campaign_id == int(cid), r.c.submitted_at.is_not(None)))}
-    given = {}
-    for e, rater, area, rating, status in store._read(sa.select(a.c.email, a.c.rater, a.c.area_id, a.c.rating,
-                                                                a.c.status).where(a.c.campaign_id == int(cid))):
-        if (e, rater) in done:
-            given[(e, rater, area)] = int(rating) if status == RATED else "N/A"
-    rows = []
-    for person in invitations(store, cid).itertuples(index=False):
-        if (person.email, SELF) not in done and (person.email, SUPERVISOR) not in done:
-            continue
-        for area in c.framework.area_ids:
-            rows.append((person.email, person.name, area, given.get((person.email, SELF, area)),
-                         given.get((person.email, SUPERVISOR, area))))
-    return pd.DataFrame(rows, columns=["email", "name", "area_id", "self", "supervisor"])
+    area_ids = list(c.framework.area_ids)
+    done = _submitted(store, cid)
+    inv = invitations(store, cid)
+    inv = inv[[(e, SELF) in done or (e, SUPERVISOR) in done for e in inv["email"]]]
+    columns = ["email", "name", "area_id", "self", "supervisor"]
+    if inv.empty:
+        return pd.DataFrame([], columns=columns)
+    n, m = len(inv), len(area_ids)
+    shown = {SELF: np.full((n, m), None, dtype=object), SUPERVISOR: np.full((n, m), None, dtype=object)}
+    rows = _submitted_answers(store, cid)
+    if rows:
+        emails, raters, areas, ratings, statuses = _columns(rows, 5)
+        value = np.array(ratings, dtype=object)
+        value[np.array(statuses, dtype=object) != RATED] = "N/A"
+        raters = np.array(raters, dtype=object)
+        who, where, keep = _grid(pd.Index(inv["email"], dtype=object), area_ids, emails, areas)
+        for rater, grid in shown.items():
+            mine = raters[keep] == rater
+            grid[who[mine], where[mine]] = value[keep][mine]
+    return pd.DataFrame({
+        "email": np.repeat(inv["email"].to_numpy(dtype=object), m).tolist(),
+        "name": np.repeat(inv["name"].to_numpy(dtype=object), m).tolist(),
+        "area_id": area_ids * n,
+        "self": shown[SELF].ravel().tolist(), "supervisor": shown[SUPERVISOR].ravel().tolist(),
+    }, columns=columns)
 
 
 # ---- counts and the ratings a round holds ----------------------------------------------------------------------
@@ -537,35 +595,56 @@ def response_rate(store: Store, cid: int, k: int) -> dict:
     return out
 
 
+def _per_person(values: np.ndarray, m: int) -> pd.Categorical:
+    """A person's text repeated for each of their ``m`` rows, as a categorical of the sorted distinct values
+    (as ``astype("category")`` makes it), each distinct value handled once."""
+    categories = pd.Index(pd.unique(values)).sort_values()
+    return pd.Categorical.from_codes(np.repeat(categories.get_indexer(values), m), categories=categories)
+
+
 def live_ratings(store: Store, cid: int, source: str = SELF) -> pd.DataFrame:
     """The submitted answers as the importer's tidy frame (one row per person and area; areas a person left
-    without an answer are blank), with the invitation's name, email, role and school or department."""
+    without an answer are blank), with the invitation's name, email, role and school or department.
+
+    People in email order (``row`` 1, 2, ... in that order), areas in the framework's. Built as arrays (a state's
+    round has a million answers), the same frame as a loop over every answer (tests/oracle_campaigns.py)."""
     c = get(store, cid)
-    fw = c.framework
-    a, r = answers_table, responses_table
-    submitted = {e for (e,) in store._read(sa.select(r.c.email).where(
-        r.c.campaign_id == int(cid), r.c.rater == source, r.c.submitted_at.is_not(None)))}
+    area_ids = list(c.framework.area_ids)
     inv = invitations(store, cid)
-    inv = inv[inv["email"].isin(submitted)]
-    rows = store._read(sa.select(a.c.email, a.c.area_id, a.c.rating, a.c.status).where(
-        a.c.campaign_id == int(cid), a.c.rater == source))
-    given = {(e, area): (rating, status) for e, area, rating, status in rows}
-    records = []
-    for i, person in enumerate(inv.itertuples(index=False), start=1):
-        for area in fw.area_ids:
-            rating, status = given.get((person.email, area), (None, "blank"))
-            records.append((person.email, person.name, person.email, person.role, person.school, area, rating,
-                            status, i))
-    frame = pd.DataFrame(records, columns=["respondent", "name", "email", "role", "group", "area_id", "rating",
-                                           "status", "row"])
+    inv = inv[inv["email"].isin(_submitted(store, cid, source))]
+    n, m = len(inv), len(area_ids)
+    columns = ["respondent", "name", "email", "role", "group", "area_id", "rating", "status", "row"]
+    if n == 0:
+        frame = pd.DataFrame([], columns=columns)
+        return pd.DataFrame({
+            "respondent": frame["respondent"].astype("category"), "name": frame["name"].astype("category"),
+            "email": frame["email"].astype("category"), "role": frame["role"].astype("category"),
+            "role_id": pd.Categorical([]), "group": frame["group"].astype("category"),
+            "area_id": frame["area_id"].astype("category"),
+            "rating": pd.array(frame["rating"].to_numpy(dtype="float64", na_value=np.nan), dtype="Float64")
+            .astype("Int64"),
+            "status": pd.Categorical(frame["status"], categories=STATUSES),
+            "row": frame["row"].astype("int64"), "column": pd.Categorical([]),
+        })
+    rating = np.full((n, m), np.nan)
+    status = np.full((n, m), STATUSES.index("blank"), dtype="int8")
+    rows = _submitted_answers(store, cid, source)
+    if rows:
+        emails, _, areas, ratings, statuses = _columns(rows, 5)
+        who, where, keep = _grid(pd.Index(inv["email"], dtype=object), area_ids, emails, areas)
+        rating[who, where] = np.array(ratings, dtype="float64")[keep]
+        status[who, where] = pd.Index(STATUSES, dtype=object).get_indexer(pd.Index(statuses, dtype=object))[keep]
+    email = inv["email"].to_numpy(dtype=object)
+    areas_sorted = pd.Index(area_ids).sort_values()
+    blank = pd.Categorical.from_codes(np.zeros(n * m, dtype="int8"), categories=pd.Index([""]))
     return pd.DataFrame({
-        "respondent": frame["respondent"].astype("category"), "name": frame["name"].astype("category"),
-        "email": frame["email"].astype("category"), "role": frame["role"].astype("category"),
-        "role_id": pd.Categorical([""] * len(frame)), "group": frame["group"].astype("category"),
-        "area_id": frame["area_id"].astype("category"),
-        "rating": pd.array(frame["rating"].to_numpy(dtype="float64", na_value=np.nan), dtype="Float64").astype("Int64"),
-        "status": pd.Categorical(frame["status"], categories=STATUSES),
-        "row": frame["row"].astype("int64"), "column": pd.Categorical([""] * len(frame)),
+        "respondent": _per_person(email, m), "name": _per_person(inv["name"].to_numpy(dtype=object), m),
+        "email": _per_person(email, m), "role": _per_person(inv["role"].to_numpy(dtype=object), m),
+        "role_id": blank, "group": _per_person(inv["school"].to_numpy(dtype=object), m),
+        "area_id": pd.Categorical.from_codes(np.tile(areas_sorted.get_indexer(area_ids), n), categories=areas_sorted),
+        "rating": pd.array(rating.ravel(), dtype="Float64").astype("Int64"),
+        "status": pd.Categorical.from_codes(status.ravel(), categories=pd.Index(STATUSES)),
+        "row": np.repeat(np.arange(1, n + 1, dtype="int64"), m), "column": blank.copy(),
     })
 
 

@@ -293,3 +293,57 @@ def test_pooled_focus_hides_small_counts_and_what_would_give_them_away():
     assert campaigns.pooled_focus(focus, None)["shown"].all()
     more = pd.concat([focus, pd.DataFrame([(f"q{i}", "c") for i in range(3)], columns=["email", "area_id"])])
     assert campaigns.pooled_focus(more, 5)["shown"].to_dict() == {"a": True, "b": True, "c": True}
+
+
+_LEVEL = st.sampled_from([1, 2, 3, 4, "N/A", None])  # None: left without an answer
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(people=st.lists(st.tuples(st.sampled_from(["Ann", "Bo", "Zoë", ""]), st.sampled_from(["Help Desk", "Coach", ""]),
+                                 st.sampled_from(["North", "South", ""]),
+                                 st.sampled_from(["none", "partial", "submitted", "taken back"]),
+                                 st.sampled_from(["none", "partial", "submitted", "taken back"]),
+                                 st.lists(_LEVEL, min_size=10, max_size=10)),
+                       min_size=0, max_size=7),
+       source=st.sampled_from([SELF, SUPERVISOR]))
+def test_a_rounds_answers_read_as_arrays_give_the_frames_of_a_loop_over_each_answer(store, people, source):
+    """live_ratings, supervisor_pairs, invitations and response_rate, built as arrays for rounds of 100,000 people,
+    give the same frames as the loops they replaced (tests/oracle_campaigns.py), whatever was answered, left
+    blank, submitted or taken back, by each person and their supervisor."""
+    from tests import oracle_campaigns as oracle
+
+    store.delete_all()
+    boss = "boss@district.org"
+    lines = ["email,name,role,school,supervisor", f"{boss},The Boss,Director,North,"]
+    lines += [f"p{i}@district.org,{name},{role},{school},{boss if i % 2 else ''}"
+              for i, (name, role, school, *_) in enumerate(people)]
+    c = campaigns.open_round(store, ADMIN, a_round(store, "\n".join(lines), supervisor_ratings=True,
+                                                   anonymous_source=source).id)
+    for i, (*_, own, theirs, levels) in enumerate(people):
+        email = f"p{i}@district.org"
+        for rater, state, by in ((SELF, own, email), (SUPERVISOR, theirs if i % 2 else "none", boss)):
+            if state == "none":
+                continue
+            answers = dict(zip(FW.area_ids, levels)) if state == "partial" else \
+                {a: (v if v is not None else "N/A") for a, v in zip(FW.area_ids, levels)}
+            for area, value in answers.items():
+                if value is not None:
+                    campaigns.answer(store, c.id, email, area, value, rater=rater, by=by)
+            if state in ("submitted", "taken back"):
+                campaigns.submit(store, c.id, email, rater=rater, by=by)
+            if state == "taken back":
+                campaigns.answer(store, c.id, email, FW.area_ids[0], None, rater=rater, by=by)
+    from pandas import testing as pd_testing
+    for rater in (SELF, SUPERVISOR):
+        pd_testing.assert_frame_equal(campaigns.live_ratings(store, c.id, rater),
+                                      oracle.live_ratings(store, c.id, rater))
+    pd_testing.assert_frame_equal(campaigns.supervisor_pairs(store, c.id), oracle.supervisor_pairs(store, c.id))
+    pd_testing.assert_frame_equal(campaigns.invitations(store, c.id), oracle.invitations(store, c.id))
+    got, want = campaigns.response_rate(store, c.id, 3), oracle.response_rate(store, c.id, 3)
+    assert got.keys() == want.keys() and got["by"].keys() == want["by"].keys()
+    for key, value in want["by"].items():
+        if isinstance(value, int):
+            assert got["by"][key] == value
+        else:
+            pd_testing.assert_frame_equal(got["by"][key], value)
+    assert (got["invited"], got["submitted"]) == (want["invited"], want["submitted"])
