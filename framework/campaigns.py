@@ -282,8 +282,13 @@ def _tuples(store: Store, query) -> list[tuple]:
         raise store._unreachable(exc) from None
 
 
-def _columns(rows: list[tuple], width: int) -> list[tuple]:
-    return list(zip(*rows)) if rows else [()] * width
+def _columns(rows: list[tuple], width: int) -> list[np.ndarray]:
+    """The rows' columns as object arrays (one 2-D array made in C: zip(*rows) makes a million small objects the
+    garbage collector then walks)."""
+    if not rows:
+        return [np.array([], dtype=object) for _ in range(width)]
+    table = np.array(rows, dtype=object).reshape(len(rows), width)
+    return [table[:, i] for i in range(width)]
 
 
 INVITATION_COLUMNS = ["email", "name", "role", "school", "supervisor"]
@@ -295,7 +300,7 @@ def invitations(store: Store, cid: int) -> pd.DataFrame:
                    .where(t.c.campaign_id == int(cid)).order_by(t.c.email))
     if not rows:
         return pd.DataFrame([], columns=INVITATION_COLUMNS)
-    return pd.DataFrame({c: list(v) for c, v in zip(INVITATION_COLUMNS, _columns(rows, 5))})
+    return pd.DataFrame({c: v.tolist() for c, v in zip(INVITATION_COLUMNS, _columns(rows, 5))})
 
 
 def has_answers(store: Store, cid: int) -> bool:
@@ -556,9 +561,8 @@ def supervisor_pairs(store: Store, cid: int) -> pd.DataFrame:
     rows = _submitted_answers(store, cid)
     if rows:
         emails, raters, areas, ratings, statuses = _columns(rows, 5)
-        value = np.array(ratings, dtype=object)
-        value[np.array(statuses, dtype=object) != RATED] = "N/A"
-        raters = np.array(raters, dtype=object)
+        value = ratings.copy()
+        value[statuses != RATED] = "N/A"
         who, where, keep = _grid(pd.Index(inv["email"], dtype=object), area_ids, emails, areas)
         for rater, grid in shown.items():
             mine = raters[keep] == rater
@@ -632,7 +636,7 @@ def live_ratings(store: Store, cid: int, source: str = SELF) -> pd.DataFrame:
     if rows:
         emails, _, areas, ratings, statuses = _columns(rows, 5)
         who, where, keep = _grid(pd.Index(inv["email"], dtype=object), area_ids, emails, areas)
-        rating[who, where] = np.array(ratings, dtype="float64")[keep]
+        rating[who, where] = ratings.astype("float64")[keep]
         status[who, where] = pd.Index(STATUSES, dtype=object).get_indexer(pd.Index(statuses, dtype=object))[keep]
     email = inv["email"].to_numpy(dtype=object)
     areas_sorted = pd.Index(area_ids).sort_values()
