@@ -8,10 +8,10 @@ from framework.combine import ScaleMismatchError
 from framework.exports import to_csv_bytes
 from framework.scales import builtin_scales
 from framework.store import StoreError
-from framework.trend_figures import change_table, compare_radar_figure, trend_figure
+from framework.trend_figures import change_table
 from framework.trends import SMALL_N, change_summary
 from ui.auth import require
-from ui.shared import current_dataset, md
+from ui.shared import current_dataset, md, trend_chart
 from ui.shared import trend as trend_of
 from ui.store import ROUNDS_PAGE, get_store, page_link
 
@@ -90,7 +90,7 @@ c1.metric("Rounds", len(chosen_rounds), border=True)
 c2.metric("Latest round", latest.label, help=latest.survey_date.isoformat(), border=True)
 c3.metric("Respondents in the latest round", latest.respondents, border=True)
 
-st.plotly_chart(trend_figure(trend), key="trend-lines", config={"displaylogo": False})
+st.plotly_chart(trend_chart("lines", trend), key="trend-lines", config={"displaylogo": False})
 st.caption(f"Each panel is one skill area; the dashed line is its target. The number under each mean is n, the "
            f"ratings it rests on (N/A answers are never counted). {privacy}")
 
@@ -110,7 +110,7 @@ else:
     pair = trend_of(fw, targets, k, rescale, [previous, current])
     radar_col, words_col = st.columns([1.2, 1])
     with radar_col:
-        st.plotly_chart(compare_radar_figure(pair), key="trend-radar", config={"displaylogo": False})
+        st.plotly_chart(trend_chart("radar", pair), key="trend-radar", config={"displaylogo": False})
         st.caption(f"Solid: {md(by_id[current].title)}; dashed: {md(by_id[previous].title)}; dotted: the target. "
                    "An area with no point is hidden or has no ratings in that round.")
     with words_col:
@@ -132,5 +132,5 @@ else:
     )
 
 export = trend.drop(columns=["round_index", "order"]).assign(survey_date=trend["survey_date"].dt.date)
-st.download_button("Download the trend table (CSV)", to_csv_bytes(export), file_name="trend.csv", mime="text/csv",
-                   key="trend-download")
+st.download_button("Download the trend table (CSV)", lambda: to_csv_bytes(export), file_name="trend.csv",
+                   mime="text/csv", key="trend-download", on_click="ignore")  # written on click

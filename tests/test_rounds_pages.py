@@ -236,13 +236,22 @@ def test_the_chosen_rounds_are_kept_when_coming_back_to_trends(app, store):
 
 
 def test_a_trend_is_computed_once_per_stored_rounds(app, store, monkeypatch):
-    """Every round is loaded and audited together once; a rerun only draws. A round renamed or saved since is
-    in the trend at the next run."""
+    """Every round is loaded and audited together once, and its charts laid out once; a rerun only draws, and
+    the CSV is written on click. A round renamed or saved since is in the trend at the next run."""
+    from streamlit.runtime.media_file_manager import MediaFileManager
+
+    import framework.trend_figures as figures
     import framework.trends as trends
 
-    calls = []
-    real = trends.trend_summary
+    calls, drawn, deferred = [], [], {}
+    real, real_lines, real_radar = trends.trend_summary, figures.trend_figure, figures.compare_radar_figure
+    real_add = MediaFileManager.add_deferred
     monkeypatch.setattr(trends, "trend_summary", lambda *a, **kw: calls.append(kw["round_ids"]) or real(*a, **kw))
+    monkeypatch.setattr(figures, "trend_figure", lambda *a, **kw: drawn.append("lines") or real_lines(*a, **kw))
+    monkeypatch.setattr(figures, "compare_radar_figure",
+                        lambda *a, **kw: drawn.append("radar") or real_radar(*a, **kw))
+    monkeypatch.setattr(MediaFileManager, "add_deferred", lambda self, fn, mime, coordinates, file_name=None, **kw:
+                        deferred.setdefault(file_name, fn) and real_add(self, fn, mime, coordinates, file_name, **kw))
     save(store, ROUND_A, "Fall 2025", FALL)
     latest = save(store, ROUND_B, "Spring 2026", SPRING).round
     app.switch_page(TRENDS).run()
@@ -251,6 +260,9 @@ def test_a_trend_is_computed_once_per_stored_rounds(app, store, monkeypatch):
     app.switch_page(TRENDS).run()
     assert not app.exception, app.exception
     assert calls == [[1, 2]]  # once: the pair compared is the same two rounds
+    assert sorted(drawn) == ["lines", "radar"]
+    csv = deferred["trend.csv"]().decode("utf-8-sig")
+    assert csv.splitlines()[0].startswith('"round_id","round_label","survey_date"') and "Spring 2026" in csv
     store.rename_round(latest.id, "Spring semester 2026")
     app.run()
     assert [m.value for m in app.metric][:2] == ["2", "Spring semester 2026"]

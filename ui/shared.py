@@ -279,6 +279,21 @@ def trend(fw: Framework, targets_: TargetSet, k: int | None, rescale_to: str | N
     return _trend(rounds, fw, framework_digest(fw), targets_, targets_key(), k, rescale_to, tuple(round_ids))
 
 
+@st.cache_resource(show_spinner=False, max_entries=16)
+def _trend_chart(kind: str, key: tuple, _trend: pd.DataFrame):
+    from framework.trend_figures import compare_radar_figure, trend_figure
+
+    return {"lines": trend_figure, "radar": compare_radar_figure}[kind](_trend)
+
+
+def trend_chart(kind: str, frame: pd.DataFrame):
+    """The trend's figure ("lines": framework.trend_figures.trend_figure; "radar": compare_radar_figure), drawn
+    once per trend (a dozen small multiples take a plotly figure a third of a second to lay out). Never modified:
+    st.plotly_chart reads a copy."""
+    content = hashlib.sha256(pd.util.hash_pandas_object(frame, index=True).to_numpy().tobytes()).hexdigest()
+    return _trend_chart(kind, (content, tuple(frame.columns), repr(sorted(frame.attrs.items()))), frame)
+
+
 def _with_roles(tidy: pd.DataFrame, targets_: TargetSet) -> pd.DataFrame:
     """Stored rounds keep the role as written; its target profile is matched again (as the importer does)."""
     return tidy.assign(role_id=targets_.match_roles(tidy["role"].astype("string")).astype("category"))
