@@ -74,6 +74,7 @@ class Campaign:
     created_by: str
     created_at: datetime
     round_id: int | None
+    revision: int = 0  # raised by every change to what its submitted answers show (see _bump)
 
     @property
     def framework(self) -> Framework:
@@ -101,7 +102,7 @@ def _campaign(row) -> Campaign:
     created = created.replace(tzinfo=UTC) if created.tzinfo is None else created.astimezone(UTC)
     return Campaign(int(row.id), row.label, row.framework_id, row.framework_source, row.scale_id, row.opens_on,
                     row.closes_on, row.status, bool(row.supervisor_ratings), row.anonymous_source, row.created_by,
-                    created, None if row.round_id is None else int(row.round_id))
+                    created, None if row.round_id is None else int(row.round_id), int(row.revision))
 
 
 def _run(store: Store, fn):
@@ -112,6 +113,19 @@ def _run(store: Store, fn):
         if isinstance(exc, IntegrityError):
             raise
         raise store._unreachable(exc) from None
+
+
+def _bump(conn, cid: int) -> None:
+    """Raise the round's revision, in the transaction that changes what its submitted answers show: its status,
+    framework or invitations, a submission, or a submitted response taken back by a new answer.
+
+    Whatever is computed from a round's submitted answers (its live ratings, response rate, self beside
+    supervisor) is the same for the same (id, revision), so the pages compute it once per revision and read the
+    revision, in the round's row, at every run: a submission on any server shows at the next run. Answers to a
+    response not submitted yet, and notes, change none of it and leave the row alone (most of a busy round's
+    writes)."""
+    conn.execute(sa.update(campaigns_table).where(campaigns_table.c.id == int(cid))
+                 .values(revision=campaigns_table.c.revision + 1))
 
 
 def _log(conn, actor: str, action: str, subject: str, detail: str = "") -> None:
@@ -236,6 +250,7 @@ def invite(store: Store, actor: str, cid: int, invitees: pd.DataFrame) -> int:
             else:
                 conn.execute(sa.insert(t).values(campaign_id=cid, email=email, **values))
         _log(conn, actor, "invite to survey round", c.label, f"{len(invitees)} listed")
+        _bump(conn, cid)
 
     _run(store, run)
     return len(set(invitees["email"]) - known)
@@ -257,11 +272,35 @@ def find(store: Store, label: str) -> Campaign | None:
     return _campaign(rows[0]) if rows else None
 
 
+def _tuples(store: Store, query) -> list[tuple]:
+    """The query's rows as the driver's plain tuples: a round's million answers are never made into Row objects
+    (for the columns read this way, text and small integers, the driver's values are the values)."""
+    try:
+        with store.engine.connect() as conn:
+            return conn.execute(query).cursor.fetchall()
+    except DBAPIError as exc:
+        raise store._unreachable(exc) from None
+
+
+def _columns(rows: list[tuple], width: int) -> list[np.ndarray]:
+    """The rows' columns as object arrays (one 2-D array made in C: zip(*rows) makes a million small objects the
+    garbage collector then walks)."""
+    if not rows:
+        return [np.array([], dtype=object) for _ in range(width)]
+    table = np.array(rows, dtype=object).reshape(len(rows), width)
+    return [table[:, i] for i in range(width)]
+
+
+INVITATION_COLUMNS = ["email", "name", "role", "school", "supervisor"]
+
+
 def invitations(store: Store, cid: int) -> pd.DataFrame:
     t = invitations_table
-    rows = store._read(sa.select(t.c.email, t.c.name, t.c.role, t.c.group_name, t.c.supervisor)
-                       .where(t.c.campaign_id == int(cid)).order_by(t.c.email))
-    return pd.DataFrame(rows, columns=["email", "name", "role", "school", "supervisor"])
+    rows = _tuples(store, sa.select(t.c.email, t.c.name, t.c.role, t.c.group_name, t.c.supervisor)
+                   .where(t.c.campaign_id == int(cid)).order_by(t.c.email))
+    if not rows:
+        return pd.DataFrame([], columns=INVITATION_COLUMNS)
+    return pd.DataFrame({c: v.tolist() for c, v in zip(INVITATION_COLUMNS, _columns(rows, 5))})
 
 
 def has_answers(store: Store, cid: int) -> bool:
@@ -270,8 +309,8 @@ def has_answers(store: Store, cid: int) -> bool:
 
 
 def _has_answers(store: Store, cid: int) -> bool:
-    q = sa.select(sa.func.count()).select_from(answers_table).where(answers_table.c.campaign_id == int(cid))
-    return bool(store._read(q)[0][0])
+    q = sa.select(answers_table.c.email).where(answers_table.c.campaign_id == int(cid)).limit(1)  # not a count
+    return bool(store._read(q))
 
 
 def _source(framework: Framework, source: str) -> str:
@@ -295,6 +334,7 @@ def set_framework(store: Store, actor: str, cid: int, framework: Framework, scal
         conn.execute(sa.update(campaigns_table).where(campaigns_table.c.id == cid).values(
             framework_id=framework.id, framework_source=source, scale_id=scale_id))
         _log(conn, actor, "change survey round framework", c.label, f"{framework.title}, {scale_id}")
+        _bump(conn, cid)
 
     _run(store, run)
     return get(store, cid)
@@ -310,6 +350,7 @@ def open_round(store: Store, actor: str, cid: int) -> Campaign:
     def run(conn):
         conn.execute(sa.update(campaigns_table).where(campaigns_table.c.id == cid).values(status=OPEN))
         _log(conn, actor, "open survey round", c.label)
+        _bump(conn, cid)
 
     _run(store, run)
     return get(store, cid)
@@ -330,6 +371,7 @@ def close_round(store: Store, actor: str, cid: int, targets=None, survey_date: d
     def run(conn):
         conn.execute(sa.update(campaigns_table).where(campaigns_table.c.id == cid).values(
             status=CLOSED, round_id=result.round.id))
+        _bump(conn, cid)
         _log(conn, actor, "close survey round", c.label,
              f"{result.round.respondents} respondents saved as round {result.round.id}")
 
@@ -398,7 +440,7 @@ def _touch(conn, cid: int, email: str, rater: str, by: str, reopen: bool = False
            submitted: bool = False) -> None:
     r = responses_table
     key = (r.c.campaign_id == cid) & (r.c.email == email) & (r.c.rater == rater)
-    found = conn.execute(sa.select(r.c.note).where(key)).first()
+    found = conn.execute(sa.select(r.c.note, r.c.submitted_at).where(key).with_for_update()).first()
     values = {"rated_by": by}
     if note is not None:
         values["note"] = note
@@ -411,6 +453,8 @@ def _touch(conn, cid: int, email: str, rater: str, by: str, reopen: bool = False
                                          submitted_at=values.get("submitted_at"), rated_by=by))
     else:
         conn.execute(sa.update(r).where(key).values(**values))
+    if submitted or (reopen and found is not None and found.submitted_at is not None):
+        _bump(conn, cid)  # a submission made or taken back; last: the round's row is locked until the commit
 
 
 def set_note(store: Store, cid: int, email: str, note: str, *, rater: str = SELF, by: str | None = None) -> None:
@@ -471,26 +515,64 @@ def submitted_answers(store: Store, cid: int, email: str, rater: str = SELF) -> 
     return got["answers"] if got["submitted_at"] is not None else None
 
 
+def _submitted_answers(store: Store, cid: int, rater: str | None = None) -> list[tuple]:
+    """(email, rater, area id, rating, status) of every submitted response's answers (one rater's, or both)."""
+    a, r = answers_table, responses_table
+    q = (sa.select(a.c.email, a.c.rater, a.c.area_id, a.c.rating, a.c.status)
+         .join(r, (r.c.campaign_id == a.c.campaign_id) & (r.c.email == a.c.email) & (r.c.rater == a.c.rater))
+         .where(a.c.campaign_id == int(cid), r.c.submitted_at.is_not(None)))
+    return _tuples(store, q if rater is None else q.where(a.c.rater == rater))
+
+
+def _submitted(store: Store, cid: int, rater: str | None = None) -> set:
+    """The emails (with ``rater``) or (email, rater) pairs (without) of the submitted responses."""
+    r = responses_table
+    q = sa.select(r.c.email, r.c.rater).where(r.c.campaign_id == int(cid), r.c.submitted_at.is_not(None))
+    if rater is not None:
+        return {e for e, _ in _tuples(store, q.where(r.c.rater == rater))}
+    return set(_tuples(store, q))
+
+
+def _grid(people: pd.Index, area_ids: list[str], emails, areas) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Row and column in a people x areas grid of each answer that has one, and which answers those are."""
+    who = people.get_indexer(pd.Index(emails, dtype=object))
+    where = pd.Index(area_ids, dtype=object).get_indexer(pd.Index(areas, dtype=object))
+    keep = (who >= 0) & (where >= 0)
+    return who[keep], where[keep], keep
+
+
 def supervisor_pairs(store: Store, cid: int) -> pd.DataFrame:
     """Named view (admins): each person's self-rating beside their supervisor's, per skill area, for the
-    submitted responses of a round that asks supervisors. Columns: email, name, area_id, self, supervisor."""
+    submitted responses of a round that asks supervisors. Columns: email, name, area_id, self, supervisor.
+
+    People in email order, areas in the framework's; a level is an int, "N/A" not part of the role, None not
+    given or not submitted. Built as arrays (a state's round has two million answers), the same frame as a loop
+    over every answer (tests/oracle_campaigns.py)."""
     c = get(store, cid)
-    a, r = answers_table, responses_table
-    done = {(e, rater) for e, rater in store._read(sa.select(r.c.email, r.c.rater).where(
-        r.c.campaign_id == int(cid), r.c.submitted_at.is_not(None)))}
-    given = {}
-    for e, rater, area, rating, status in store._read(sa.select(a.c.email, a.c.rater, a.c.area_id, a.c.rating,
-                                                                a.c.status).where(a.c.campaign_id == int(cid))):
-        if (e, rater) in done:
-            given[(e, rater, area)] = int(rating) if status == RATED else "N/A"
-    rows = []
-    for person in invitations(store, cid).itertuples(index=False):
-        if (person.email, SELF) not in done and (person.email, SUPERVISOR) not in done:
-            continue
-        for area in c.framework.area_ids:
-            rows.append((person.email, person.name, area, given.get((person.email, SELF, area)),
-                         given.get((person.email, SUPERVISOR, area))))
-    return pd.DataFrame(rows, columns=["email", "name", "area_id", "self", "supervisor"])
+    area_ids = list(c.framework.area_ids)
+    done = _submitted(store, cid)
+    inv = invitations(store, cid)
+    inv = inv[[(e, SELF) in done or (e, SUPERVISOR) in done for e in inv["email"]]]
+    columns = ["email", "name", "area_id", "self", "supervisor"]
+    if inv.empty:
+        return pd.DataFrame([], columns=columns)
+    n, m = len(inv), len(area_ids)
+    shown = {SELF: np.full((n, m), None, dtype=object), SUPERVISOR: np.full((n, m), None, dtype=object)}
+    rows = _submitted_answers(store, cid)
+    if rows:
+        emails, raters, areas, ratings, statuses = _columns(rows, 5)
+        value = ratings.copy()
+        value[statuses != RATED] = "N/A"
+        who, where, keep = _grid(pd.Index(inv["email"], dtype=object), area_ids, emails, areas)
+        for rater, grid in shown.items():
+            mine = raters[keep] == rater
+            grid[who[mine], where[mine]] = value[keep][mine]
+    return pd.DataFrame({
+        "email": np.repeat(inv["email"].to_numpy(dtype=object), m).tolist(),
+        "name": np.repeat(inv["name"].to_numpy(dtype=object), m).tolist(),
+        "area_id": area_ids * n,
+        "self": shown[SELF].ravel().tolist(), "supervisor": shown[SUPERVISOR].ravel().tolist(),
+    }, columns=columns)
 
 
 # ---- counts and the ratings a round holds ----------------------------------------------------------------------
@@ -517,35 +599,56 @@ def response_rate(store: Store, cid: int, k: int) -> dict:
     return out
 
 
+def _per_person(values: np.ndarray, m: int) -> pd.Categorical:
+    """A person's text repeated for each of their ``m`` rows, as a categorical of the sorted distinct values
+    (as ``astype("category")`` makes it), each distinct value handled once."""
+    categories = pd.Index(pd.unique(values)).sort_values()
+    return pd.Categorical.from_codes(np.repeat(categories.get_indexer(values), m), categories=categories)
+
+
 def live_ratings(store: Store, cid: int, source: str = SELF) -> pd.DataFrame:
     """The submitted answers as the importer's tidy frame (one row per person and area; areas a person left
-    without an answer are blank), with the invitation's name, email, role and school or department."""
+    without an answer are blank), with the invitation's name, email, role and school or department.
+
+    People in email order (``row`` 1, 2, ... in that order), areas in the framework's. Built as arrays (a state's
+    round has a million answers), the same frame as a loop over every answer (tests/oracle_campaigns.py)."""
     c = get(store, cid)
-    fw = c.framework
-    a, r = answers_table, responses_table
-    submitted = {e for (e,) in store._read(sa.select(r.c.email).where(
-        r.c.campaign_id == int(cid), r.c.rater == source, r.c.submitted_at.is_not(None)))}
+    area_ids = list(c.framework.area_ids)
     inv = invitations(store, cid)
-    inv = inv[inv["email"].isin(submitted)]
-    rows = store._read(sa.select(a.c.email, a.c.area_id, a.c.rating, a.c.status).where(
-        a.c.campaign_id == int(cid), a.c.rater == source))
-    given = {(e, area): (rating, status) for e, area, rating, status in rows}
-    records = []
-    for i, person in enumerate(inv.itertuples(index=False), start=1):
-        for area in fw.area_ids:
-            rating, status = given.get((person.email, area), (None, "blank"))
-            records.append((person.email, person.name, person.email, person.role, person.school, area, rating,
-                            status, i))
-    frame = pd.DataFrame(records, columns=["respondent", "name", "email", "role", "group", "area_id", "rating",
-                                           "status", "row"])
+    inv = inv[inv["email"].isin(_submitted(store, cid, source))]
+    n, m = len(inv), len(area_ids)
+    columns = ["respondent", "name", "email", "role", "group", "area_id", "rating", "status", "row"]
+    if n == 0:
+        frame = pd.DataFrame([], columns=columns)
+        return pd.DataFrame({
+            "respondent": frame["respondent"].astype("category"), "name": frame["name"].astype("category"),
+            "email": frame["email"].astype("category"), "role": frame["role"].astype("category"),
+            "role_id": pd.Categorical([]), "group": frame["group"].astype("category"),
+            "area_id": frame["area_id"].astype("category"),
+            "rating": pd.array(frame["rating"].to_numpy(dtype="float64", na_value=np.nan), dtype="Float64")
+            .astype("Int64"),
+            "status": pd.Categorical(frame["status"], categories=STATUSES),
+            "row": frame["row"].astype("int64"), "column": pd.Categorical([]),
+        })
+    rating = np.full((n, m), np.nan)
+    status = np.full((n, m), STATUSES.index("blank"), dtype="int8")
+    rows = _submitted_answers(store, cid, source)
+    if rows:
+        emails, _, areas, ratings, statuses = _columns(rows, 5)
+        who, where, keep = _grid(pd.Index(inv["email"], dtype=object), area_ids, emails, areas)
+        rating[who, where] = ratings.astype("float64")[keep]
+        status[who, where] = pd.Index(STATUSES, dtype=object).get_indexer(pd.Index(statuses, dtype=object))[keep]
+    email = inv["email"].to_numpy(dtype=object)
+    areas_sorted = pd.Index(area_ids).sort_values()
+    blank = pd.Categorical.from_codes(np.zeros(n * m, dtype="int8"), categories=pd.Index([""]))
     return pd.DataFrame({
-        "respondent": frame["respondent"].astype("category"), "name": frame["name"].astype("category"),
-        "email": frame["email"].astype("category"), "role": frame["role"].astype("category"),
-        "role_id": pd.Categorical([""] * len(frame)), "group": frame["group"].astype("category"),
-        "area_id": frame["area_id"].astype("category"),
-        "rating": pd.array(frame["rating"].to_numpy(dtype="float64", na_value=np.nan), dtype="Float64").astype("Int64"),
-        "status": pd.Categorical(frame["status"], categories=STATUSES),
-        "row": frame["row"].astype("int64"), "column": pd.Categorical([""] * len(frame)),
+        "respondent": _per_person(email, m), "name": _per_person(inv["name"].to_numpy(dtype=object), m),
+        "email": _per_person(email, m), "role": _per_person(inv["role"].to_numpy(dtype=object), m),
+        "role_id": blank, "group": _per_person(inv["school"].to_numpy(dtype=object), m),
+        "area_id": pd.Categorical.from_codes(np.tile(areas_sorted.get_indexer(area_ids), n), categories=areas_sorted),
+        "rating": pd.array(rating.ravel(), dtype="Float64").astype("Int64"),
+        "status": pd.Categorical.from_codes(status.ravel(), categories=pd.Index(STATUSES)),
+        "row": np.repeat(np.arange(1, n + 1, dtype="int64"), m), "column": blank.copy(),
     })
 
 
@@ -611,6 +714,22 @@ def team_focus(store: Store, round_label: str | None = None) -> pd.DataFrame:
         q = q.where(t.c.round_label == round_label)
     rows = [(e, label, area) for e, label, areas in store._read(q) for area in json.loads(areas)]
     return pd.DataFrame(rows, columns=["email", "round", "area_id"])
+
+
+def focus_version(store: Store) -> tuple:
+    """Changes whenever anyone saves their focus (a save replaces the row with a new time), as
+    :func:`framework.state.version` does for the district's settings: a cache key read at every run."""
+    t = focus_table
+    count, latest = store._read(sa.select(sa.func.count(), sa.func.max(t.c.updated_at)))[0]
+    return int(count), str(latest)
+
+
+def focus_notes(store: Store, round_label: str, emails: list[str]) -> dict[str, str]:
+    """The notes these people wrote with their focus for a round (admins' named view), in one query."""
+    t = focus_table
+    wanted = [normal_email(e) for e in emails]
+    rows = store._read(sa.select(t.c.email, t.c.note).where(t.c.round_label == round_label, t.c.email.in_(wanted)))
+    return dict(rows)
 
 
 def pooled_focus(focus: pd.DataFrame, k: int | None) -> pd.DataFrame:

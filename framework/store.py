@@ -60,7 +60,7 @@ ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_SQLITE_PATH = ROOT / "data" / "dashboard.sqlite"
 ENV_VAR = "DATABASE_URL"
 SCHEMA_VERSION_TABLE = "schema_version"
-SCHEMA_HEAD = "0003"  # the newest migration in framework/migrations/versions (a test checks)
+SCHEMA_HEAD = "0004"  # the newest migration in framework/migrations/versions (a test checks)
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 LABEL_MAX = 120
 _MIGRATION_LOCK = 0x6B31_2D63_746F  # pg_advisory_xact_lock key: "k1-cto", any constant shared by all processes
@@ -172,6 +172,9 @@ campaigns_table = sa.Table(
     sa.Column("created_by", sa.String(254), nullable=False),
     sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
     sa.Column("round_id", sa.Integer, sa.ForeignKey("rounds.id", ondelete="SET NULL"), nullable=True),
+    # raised by every change to what the round's submitted answers show (0004): the pages cache what they
+    # compute from them by (id, revision); see framework.campaigns._bump
+    sa.Column("revision", sa.Integer, nullable=False, server_default="0"),
     sa.UniqueConstraint("label"),
     sa.CheckConstraint("status IN ('draft', 'open', 'closed')", name="status"),
     sa.CheckConstraint("anonymous_source IN ('self', 'supervisor')", name="source"),
@@ -187,6 +190,9 @@ invitations_table = sa.Table(
     sa.Column("group_name", sa.Text, nullable=False),
     sa.Column("supervisor", sa.String(254), nullable=False),  # lower case; "" none
     sa.PrimaryKeyConstraint("campaign_id", "email"),
+    # (0004) every signed-in person's run asks which rounds invite them and whom they supervise
+    sa.Index(None, "email"),
+    sa.Index(None, "supervisor"),
 )
 
 answers_table = sa.Table(

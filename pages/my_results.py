@@ -163,6 +163,8 @@ if mine:
         focus = focus_choice([x for x in mine["areas"] if x in fw.area_ids], mine["note"], fw)
     except FocusError:
         focus = None
-pdf = build_plan_pdf(plan, viewer.name or viewer.email, rnd.title, focus)
-st.download_button("Download my growth plan (PDF, one page)", pdf, file_name="my-growth-plan.pdf",
-                   mime="application/pdf", icon=":material/download:", key="plan-pdf")
+# made on click (outside the script): setting one page of type takes a few passes, not for every rerun
+st.download_button("Download my growth plan (PDF, one page)",
+                   lambda: build_plan_pdf(plan, viewer.name or viewer.email, rnd.title, focus),
+                   file_name="my-growth-plan.pdf", mime="application/pdf", icon=":material/download:",
+                   key="plan-pdf", on_click="ignore")

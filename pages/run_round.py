@@ -12,12 +12,14 @@ from framework.campaigns import CLOSED, DRAFT, OPEN, SELF, SUPERVISOR
 from framework.scales import builtin_scales
 from framework.store import StoreError
 from ui.auth import require
+from ui.campaign_edge import response_rate, self_and_supervisor
 from ui.shared import CUSTOM, K_NAMED, district_k, framework_choices, md, targets
 from ui.store import store_or_stop
 
 viewer = require(MANAGE_ROUNDS)
 store = store_or_stop()
 K_CHOSEN = "run-round-chosen"
+PEOPLE_PAGE = 50  # people at a time beside their supervisor's ratings (a round may invite 100,000)
 SCALES = {s.id: s.name for s in builtin_scales().values()}
 
 
@@ -110,7 +112,7 @@ rounds = campaigns.list_campaigns(store)
 if rounds:
     rows = []
     for c in rounds:
-        rate = campaigns.response_rate(store, c.id, district_k())
+        rate = response_rate(c, district_k())
         rows.append({"Round": c.label, "Status": c.status, "Dates": c.dates, "Invited": rate["invited"],
                      "Submitted": rate["submitted"], "Framework": c.framework.title, "Scale": c.scale.name,
                      "Supervisors rate": "yes" if c.supervisor_ratings else "no"})
@@ -144,7 +146,7 @@ if st.session_state.get(K_CHOSEN) not in by_id:
 st.subheader("A round")
 c = by_id[st.selectbox("Round", list(by_id), key=K_CHOSEN, format_func=lambda i: f"{by_id[i].label} ({by_id[i].status})")]
 k = district_k()
-rate = campaigns.response_rate(store, c.id, k)
+rate = response_rate(c, k)
 m1, m2, m3 = st.columns(3)
 m1.metric("Invited", rate["invited"], border=True)
 m2.metric("Submitted", rate["submitted"], border=True)
@@ -168,22 +170,19 @@ else:
 if c.supervisor_ratings:
     st.subheader("Self and supervisor", anchor=False)
     if st.session_state.get(K_NAMED) and viewer.can(VIEW_NAMED):
-        pairs = campaigns.supervisor_pairs(store, c.id)
-        if pairs.empty:
+        grid = self_and_supervisor(c)
+        if grid.empty:
             st.caption("No submitted self-assessment or supervisor's rating yet.")
         else:
-            fw_c = c.framework
-
-            def _cell(v) -> str:
-                return "—" if v is None or (isinstance(v, float) and pd.isna(v)) else str(v)
-
-            pairs = pairs.assign(cell=[f"{_cell(s)} / {_cell(p)}" for s, p in zip(pairs["self"], pairs["supervisor"])],
-                                 area=[fw_c.area(a).label or fw_c.area(a).name for a in pairs["area_id"]])
-            grid = pairs.pivot(index=["name", "email"], columns="area", values="cell")
-            grid = grid[[a.label or a.name for a in fw_c.areas]].reset_index()
             st.caption("Named view: each cell is the person's own rating / their supervisor's (— not submitted; "
                        "N/A not part of the role).")
-            st.dataframe(grid.rename(columns={"name": "Person", "email": "Email"}), hide_index=True,
+            pages = -(-len(grid) // PEOPLE_PAGE)
+            page = 1
+            if pages > 1:  # a page of people at a time: the browser never gets a hundred thousand of them
+                page = st.number_input(f"Page (of {pages:,}, {PEOPLE_PAGE} people each; {len(grid):,} people)", 1,
+                                       pages, 1, key=f"run-round-pairs-page-{c.id}")
+            part = grid.iloc[(page - 1) * PEOPLE_PAGE: page * PEOPLE_PAGE]
+            st.dataframe(part.rename(columns={"name": "Person", "email": "Email"}), hide_index=True,
                          key="run-round-pairs")
     else:
         st.caption("Switch on the named view in the sidebar to see each person's self-rating beside their "

@@ -10,6 +10,7 @@ from framework.access import MANAGE_ROUNDS
 from framework.definitions import builtin_frameworks
 from framework.safe_text import chart_text
 from ui.auth import require
+from ui.campaign_edge import focus_key, focus_rounds, pooled_focus, round_focus
 from ui.shared import K_NAMED, current_dataset, md
 from ui.store import store_or_stop
 
@@ -18,23 +19,24 @@ store = store_or_stop()
 data = current_dataset()
 k = data.min_group_size
 named = data.named
+PEOPLE_PAGE = 50  # people at a time in "Who chose what" (a state's round may hold 100,000)
 
 st.title("Team growth")
 st.markdown("The focus areas people chose on their My results page (up to three each): where the team wants to "
             "grow, to plan professional learning.")
-focus = campaigns.team_focus(store)
-if focus.empty:
+key = focus_key()  # read at every run: a focus saved anywhere shows at once
+rounds = focus_rounds(key)
+if not rounds:
     st.info("Nobody has chosen focus areas yet. Each person chooses them on My results after a round is saved.")
     st.stop()
-rounds = sorted(focus["round"].unique())
 label = st.selectbox("Round the plans were made from", rounds, index=len(rounds) - 1, key="growth-round")
-part = focus[focus["round"].eq(label)]
+chose = round_focus(key, label)
 names = {}
 for fw in builtin_frameworks().values():
     names |= {a.id: a.name for a in fw.areas}
 names |= {a.id: a.name for a in data.framework.areas}
-people = part["email"].nunique()
-pooled = campaigns.pooled_focus(part, None if named else k)
+people = len(chose)
+pooled = pooled_focus(key, label, None if named else k)
 table = pd.DataFrame({"Skill area": [names.get(a, a) for a in pooled.index],
                       "People who chose it": pooled["people"].astype("string")})
 hidden = ~pooled["shown"].to_numpy()
@@ -54,11 +56,15 @@ if len(shown):
 st.dataframe(table, hide_index=True, key="growth-table")
 if named:
     st.subheader("Who chose what")
-    rows = []
-    for email, group in part.groupby("email"):
-        chosen = campaigns.focus_of(store, email, label) or {"note": ""}
-        rows.append({"Person": email, "Focus areas": ", ".join(names.get(a, a) for a in group["area_id"]),
-                     "Their note": chosen["note"]})
-    st.dataframe(pd.DataFrame(rows), hide_index=True, key="growth-who")
+    pages = -(-people // PEOPLE_PAGE)
+    page = 1
+    if pages > 1:  # a page of people at a time: the browser never gets a hundred thousand of them
+        page = st.number_input(f"Page (of {pages:,}, {PEOPLE_PAGE} people each)", 1, pages, 1, key="growth-who-page")
+    part = chose.iloc[(page - 1) * PEOPLE_PAGE: page * PEOPLE_PAGE]
+    notes = campaigns.focus_notes(store, label, part["email"].tolist())  # this page's only
+    st.dataframe(pd.DataFrame({"Person": part["email"].tolist(),
+                               "Focus areas": [", ".join(names.get(a, a) for a in areas) for areas in part["areas"]],
+                               "Their note": [notes.get(e, "") for e in part["email"]]}),
+                 hide_index=True, key="growth-who")
 elif st.session_state.get(K_NAMED) is False:
     st.caption("Switch on the named view in the sidebar to see who chose what.")

@@ -8,10 +8,11 @@ from framework.combine import ScaleMismatchError
 from framework.exports import to_csv_bytes
 from framework.scales import builtin_scales
 from framework.store import StoreError
-from framework.trend_figures import change_table, compare_radar_figure, trend_figure
-from framework.trends import SMALL_N, change_summary, trend_summary
+from framework.trend_figures import change_table
+from framework.trends import SMALL_N, change_summary
 from ui.auth import require
-from ui.shared import current_dataset, md
+from ui.shared import current_dataset, md, trend_chart
+from ui.shared import trend as trend_of
 from ui.store import ROUNDS_PAGE, get_store, page_link
 
 require(VIEW_TEAM)  # checked on the server at every run
@@ -43,12 +44,15 @@ if not rounds:
 
 by_id = {r.id: r for r in rounds}
 # every round by default; a round saved since this session last looked is added to the choice
+# (the widget's own key is dropped by Streamlit on any run of another page: the choice is kept in a plain key)
 known = set(st.session_state.get(K_ROUNDS + "-known", []))
-kept = [i for i in st.session_state.get(K_ROUNDS, []) if i in by_id] + [i for i in by_id if i not in known]
+before = st.session_state.get(K_ROUNDS, st.session_state.get(K_ROUNDS + "-chosen", []))
+kept = [i for i in before if i in by_id] + [i for i in by_id if i not in known]
 st.session_state[K_ROUNDS] = [i for i in by_id if i in set(kept)]
 st.session_state[K_ROUNDS + "-known"] = list(by_id)
 chosen = st.multiselect("Rounds in the trend", list(by_id), key=K_ROUNDS, format_func=lambda i: by_id[i].title,
                         help="Ordered by survey date.")
+st.session_state[K_ROUNDS + "-chosen"] = chosen
 if not chosen:
     st.info("Choose at least one round.")
     st.stop()
@@ -64,7 +68,7 @@ if len({r.scale_id for r in chosen_rounds}) > 1:
     rescale = None if choice == "none" else choice
 
 try:
-    trend = trend_summary(store, fw, targets=targets, min_group_size=k, rescale_to=rescale, round_ids=chosen)
+    trend = trend_of(fw, targets, k, rescale, chosen)
 except ScaleMismatchError as exc:
     st.error(md(str(exc)))
     st.stop()
@@ -86,7 +90,7 @@ c1.metric("Rounds", len(chosen_rounds), border=True)
 c2.metric("Latest round", latest.label, help=latest.survey_date.isoformat(), border=True)
 c3.metric("Respondents in the latest round", latest.respondents, border=True)
 
-st.plotly_chart(trend_figure(trend), key="trend-lines", config={"displaylogo": False})
+st.plotly_chart(trend_chart("lines", trend), key="trend-lines", config={"displaylogo": False})
 st.caption(f"Each panel is one skill area; the dashed line is its target. The number under each mean is n, the "
            f"ratings it rests on (N/A answers are never counted). {privacy}")
 
@@ -103,11 +107,10 @@ else:
     if st.session_state.get(K_PREVIOUS) not in earlier:
         st.session_state[K_PREVIOUS] = earlier[-1]
     previous = right.selectbox("Against", earlier, key=K_PREVIOUS, format_func=lambda i: by_id[i].title)
-    pair = trend_summary(store, fw, targets=targets, min_group_size=k, rescale_to=rescale,
-                         round_ids=[previous, current])
+    pair = trend_of(fw, targets, k, rescale, [previous, current])
     radar_col, words_col = st.columns([1.2, 1])
     with radar_col:
-        st.plotly_chart(compare_radar_figure(pair), key="trend-radar", config={"displaylogo": False})
+        st.plotly_chart(trend_chart("radar", pair), key="trend-radar", config={"displaylogo": False})
         st.caption(f"Solid: {md(by_id[current].title)}; dashed: {md(by_id[previous].title)}; dotted: the target. "
                    "An area with no point is hidden or has no ratings in that round.")
     with words_col:
@@ -129,5 +132,5 @@ else:
     )
 
 export = trend.drop(columns=["round_index", "order"]).assign(survey_date=trend["survey_date"].dt.date)
-st.download_button("Download the trend table (CSV)", to_csv_bytes(export), file_name="trend.csv", mime="text/csv",
-                   key="trend-download")
+st.download_button("Download the trend table (CSV)", lambda: to_csv_bytes(export), file_name="trend.csv",
+                   mime="text/csv", key="trend-download", on_click="ignore")  # written on click

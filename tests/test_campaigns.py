@@ -119,6 +119,68 @@ def test_the_framework_is_fixed_once_the_first_answer_is_in(store):
         campaigns.set_framework(store, ADMIN, c.id, FW, "1-4")
 
 
+def test_every_change_to_what_a_round_shows_raises_its_revision(store):
+    """The pages compute a round's live ratings, response rate and self-beside-supervisor once per (id, revision):
+    every write that changes them raises the revision, so a submission shows at the next run. Answers to a
+    response not submitted yet, and notes, change none of them and leave the revision (and the round's row)
+    alone; reading changes nothing."""
+    import pandas as pd
+
+    text = team_list(6, supervisor="boss@district.org")
+    c = a_round(store, text, supervisor_ratings=True)
+
+    def shown():
+        return (campaigns.live_ratings(store, c.id, SELF), campaigns.live_ratings(store, c.id, SUPERVISOR),
+                campaigns.response_rate(store, c.id, 3), campaigns.supervisor_pairs(store, c.id))
+
+    def same(a, b) -> bool:
+        def eq(x, y) -> bool:
+            if isinstance(x, pd.DataFrame):
+                return x.equals(y)
+            if isinstance(x, dict):
+                return x.keys() == y.keys() and all(eq(x[k], y[k]) for k in x)
+            return x == y
+        return all(eq(x, y) for x, y in zip(a, b))
+
+    p0, p1, boss = "p0@district.org", "p1@district.org", "boss@district.org"
+    steps = [  # (what, whether it raises the revision)
+        (lambda: campaigns.set_framework(store, ADMIN, c.id, FW, "1-5"), True),
+        (lambda: campaigns.open_round(store, ADMIN, c.id), True),
+        (lambda: campaigns.set_framework(store, ADMIN, c.id, FW, "1-4"), True),
+        (lambda: answer_all(store, c.id, p0, level=2), False),
+        (lambda: campaigns.submit(store, c.id, p0), True),
+        (lambda: answer_all(store, c.id, p1, level=3), False),
+        (lambda: campaigns.set_note(store, c.id, p1, "a note"), False),
+        (lambda: campaigns.submit(store, c.id, p1), True),
+        (lambda: campaigns.answer(store, c.id, p0, "leadership-vision", 4), True),  # takes p0's submission back
+        (lambda: campaigns.answer(store, c.id, p0, "leadership-vision", 3), False),  # not submitted: nothing shows
+        (lambda: campaigns.submit(store, c.id, p0), True),  # and it is back, with the new answer
+        (lambda: campaigns.set_note(store, c.id, p1, "another note"), False),
+        (lambda: campaigns.answer(store, c.id, p1, "leadership-vision", None), True),
+        (lambda: campaigns.answer(store, c.id, p1, "leadership-vision", 1), False),
+        (lambda: campaigns.submit(store, c.id, p1), True),
+        (lambda: [campaigns.answer(store, c.id, p0, a, 1, rater=SUPERVISOR, by=boss) for a in FW.area_ids], False),
+        (lambda: campaigns.submit(store, c.id, p0, rater=SUPERVISOR, by=boss), True),
+        # the same people invited again with another role: their live ratings change, the count does not
+        (lambda: campaigns.invite(store, ADMIN, c.id, campaigns.parse_invitations(
+            team_list(6, role="Network Engineer", supervisor=boss))[0]), True),
+    ]
+    before, revision = shown(), campaigns.get(store, c.id).revision
+    changed = 0
+    for i, (step, bumps) in enumerate(steps):
+        step()
+        after, now = shown(), campaigns.get(store, c.id).revision
+        assert now > revision if bumps else now == revision, (i, revision, now)
+        assert same(before, after) or now > revision, f"step {i} changed what the pages show, not the revision"
+        changed += not same(before, after)
+        before, revision = after, now
+    assert changed == 8  # the steps did change what the pages show (else the test would prove nothing)
+    assert campaigns.get(store, c.id).revision == revision  # reading raised nothing
+    assert [x.revision for x in campaigns.list_campaigns(store)] == [revision]
+    campaigns.close_round(store, ADMIN, c.id)
+    assert campaigns.get(store, c.id).revision > revision
+
+
 def test_notes_never_reach_a_saved_round(store):
     c = campaigns.open_round(store, ADMIN, a_round(store).id)
     for i in range(5):
@@ -231,3 +293,57 @@ def test_pooled_focus_hides_small_counts_and_what_would_give_them_away():
     assert campaigns.pooled_focus(focus, None)["shown"].all()
     more = pd.concat([focus, pd.DataFrame([(f"q{i}", "c") for i in range(3)], columns=["email", "area_id"])])
     assert campaigns.pooled_focus(more, 5)["shown"].to_dict() == {"a": True, "b": True, "c": True}
+
+
+_LEVEL = st.sampled_from([1, 2, 3, 4, "N/A", None])  # None: left without an answer
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(people=st.lists(st.tuples(st.sampled_from(["Ann", "Bo", "Zoë", ""]), st.sampled_from(["Help Desk", "Coach", ""]),
+                                 st.sampled_from(["North", "South", ""]),
+                                 st.sampled_from(["none", "partial", "submitted", "taken back"]),
+                                 st.sampled_from(["none", "partial", "submitted", "taken back"]),
+                                 st.lists(_LEVEL, min_size=10, max_size=10)),
+                       min_size=0, max_size=7),
+       source=st.sampled_from([SELF, SUPERVISOR]))
+def test_a_rounds_answers_read_as_arrays_give_the_frames_of_a_loop_over_each_answer(store, people, source):
+    """live_ratings, supervisor_pairs, invitations and response_rate, built as arrays for rounds of 100,000 people,
+    give the same frames as the loops they replaced (tests/oracle_campaigns.py), whatever was answered, left
+    blank, submitted or taken back, by each person and their supervisor."""
+    from tests import oracle_campaigns as oracle
+
+    store.delete_all()
+    boss = "boss@district.org"
+    lines = ["email,name,role,school,supervisor", f"{boss},The Boss,Director,North,"]
+    lines += [f"p{i}@district.org,{name},{role},{school},{boss if i % 2 else ''}"
+              for i, (name, role, school, *_) in enumerate(people)]
+    c = campaigns.open_round(store, ADMIN, a_round(store, "\n".join(lines), supervisor_ratings=True,
+                                                   anonymous_source=source).id)
+    for i, (*_, own, theirs, levels) in enumerate(people):
+        email = f"p{i}@district.org"
+        for rater, state, by in ((SELF, own, email), (SUPERVISOR, theirs if i % 2 else "none", boss)):
+            if state == "none":
+                continue
+            answers = dict(zip(FW.area_ids, levels)) if state == "partial" else \
+                {a: (v if v is not None else "N/A") for a, v in zip(FW.area_ids, levels)}
+            for area, value in answers.items():
+                if value is not None:
+                    campaigns.answer(store, c.id, email, area, value, rater=rater, by=by)
+            if state in ("submitted", "taken back"):
+                campaigns.submit(store, c.id, email, rater=rater, by=by)
+            if state == "taken back":
+                campaigns.answer(store, c.id, email, FW.area_ids[0], None, rater=rater, by=by)
+    from pandas import testing as pd_testing
+    for rater in (SELF, SUPERVISOR):
+        pd_testing.assert_frame_equal(campaigns.live_ratings(store, c.id, rater),
+                                      oracle.live_ratings(store, c.id, rater))
+    pd_testing.assert_frame_equal(campaigns.supervisor_pairs(store, c.id), oracle.supervisor_pairs(store, c.id))
+    pd_testing.assert_frame_equal(campaigns.invitations(store, c.id), oracle.invitations(store, c.id))
+    got, want = campaigns.response_rate(store, c.id, 3), oracle.response_rate(store, c.id, 3)
+    assert got.keys() == want.keys() and got["by"].keys() == want["by"].keys()
+    for key, value in want["by"].items():
+        if isinstance(value, int):
+            assert got["by"][key] == value
+        else:
+            pd_testing.assert_frame_equal(got["by"][key], value)
+    assert (got["invited"], got["submitted"]) == (want["invited"], want["submitted"])

@@ -307,3 +307,29 @@ def test_focus_choice_refusals_are_one_sentence(areas, note, says):
     with pytest.raises(FocusError) as err:
         focus_choice(areas, note, FW)
     assert str(err.value).startswith(says)
+
+
+# ---- one's own rows ---------------------------------------------------------------------------------------------
+_PEOPLE = st.lists(st.tuples(st.sampled_from(["ann@d.org", " Ann@D.org ", "bo@d.org", "BO@d.org", "", None]),
+                             st.sampled_from(["Ann Lee", " ann lee", "Bo", "bo ", "", None])), min_size=1, max_size=12)
+
+
+@settings(max_examples=150, deadline=None)
+@given(_PEOPLE, st.sampled_from(["ann@d.org", "ANN@d.org ", "bo@d.org", "cy@d.org", ""]),
+       st.sampled_from(["Ann Lee", "BO", "Cy", ""]))
+def test_own_rows_read_a_stored_rounds_categories_as_its_text(people, email, name):
+    """A stored round's emails and names are categorical (each distinct value compared once): the person's rows
+    are the same as in the same frame of plain text, found by email (case and spaces aside), else by a name
+    only one respondent carries."""
+    from framework.personal import own_rows
+
+    frame = pd.DataFrame({"respondent": [f"r{i // 2}" for i in range(len(people))],
+                          "email": pd.array([e for e, _ in people], dtype="string"),
+                          "name": pd.array([n for _, n in people], dtype="string"),
+                          "row": range(len(people))})
+    stored = frame.astype({"respondent": "category", "email": "category", "name": "category"})
+    plain = own_rows(frame, email, name)
+    got = own_rows(stored, email, name)
+    assert got.index.tolist() == plain.index.tolist()
+    assert got.astype({"email": "string", "name": "string", "respondent": "string"}).equals(
+        plain.astype({"respondent": "string"}))

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from datetime import date
 
+import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
@@ -247,3 +248,143 @@ def test_the_admins_edited_suggestions_reach_every_growth_plan(monkeypatch):
                                                       "text/plain")).run()
     assert any("bad.toml was not loaded" in plain(e.value) for e in admin.error)
     assert state.growth_text(Store()) == edited
+
+
+# ---- a round of many people: what is computed once, and a page of people at a time ----------------------------------
+def table_with(at, column: str) -> pd.DataFrame:
+    return next(d.value for d in at.dataframe if column in d.value.columns)
+
+
+def seeded_round(n: int, label="Spring 2027", supervisors=False) -> int:
+    """A round of ``n`` people opened, answered and submitted through framework.campaigns (as the pages call it,
+    without driving a page per person): people 0-4 supervise everyone else when ``supervisors``."""
+    team = [(f"q{i:03}@district.org", f"Member {i:03}", "Help Desk Technician" if i % 2 else "Network Engineer",
+             "North" if i % 3 else "South") for i in range(n)]
+    text = "\n".join(f"{e}, {name}, {r}, {s}, {f'q{i % 5:03}@district.org' if supervisors and i >= 5 else ''}"
+                     for i, (e, name, r, s) in enumerate(team))
+    with Store() as store:
+        c = campaigns.create(store, CTO, label, FW, "1-4", campaigns.parse_invitations(text)[0],
+                             supervisor_ratings=supervisors)
+        campaigns.open_round(store, CTO, c.id)
+        for i, (email, *_) in enumerate(team):
+            for a in FW.area_ids:
+                campaigns.answer(store, c.id, email, a, 1 + (i + len(a)) % 4)
+            campaigns.submit(store, c.id, email)
+            if supervisors and i >= 5:
+                boss = f"q{i % 5:03}@district.org"
+                for a in FW.area_ids:
+                    campaigns.answer(store, c.id, email, a, 1 + i % 4, rater=SUPERVISOR, by=boss)
+                campaigns.submit(store, c.id, email, rater=SUPERVISOR, by=boss)
+    return c.id
+
+
+def test_the_live_figures_are_read_once_per_submission_and_show_each_new_one(monkeypatch):
+    """An admin following a round live: a rerun that changes nothing reads no answers again; answers not yet
+    submitted change nothing shown; a new submission shows at the admin's next run, in the same session."""
+    cid = seeded_round(6)
+    reads = []
+    real = campaigns.live_ratings
+    monkeypatch.setattr(campaigns, "live_ratings", lambda *a, **kw: reads.append(a[1]) or real(*a, **kw))
+    admin = person(monkeypatch, CTO, "Pat Lee")
+    admin.session_state["source"] = f"live:{cid}"
+    admin.switch_page("pages/overview.py").run()
+    assert not admin.exception, admin.exception
+    assert "Respondents 6" in page_text(admin) and reads == [cid]
+    admin.run()
+    admin.switch_page("pages/gaps.py").run()
+    assert not admin.exception, admin.exception
+    assert reads == [cid]  # reruns and other pages select and draw: the answers were read once
+
+    newcomer = "q006@district.org"
+    with Store() as store:
+        campaigns.invite(store, CTO, cid, campaigns.parse_invitations(f"{newcomer}, Member 006, Help Desk, North")[0])
+    admin.switch_page("pages/overview.py").run()
+    assert "Respondents 6" in page_text(admin) and len(reads) == 2  # an invitation: read again, nothing new
+    with Store() as store:
+        for a in FW.area_ids:
+            campaigns.answer(store, cid, newcomer, a, 4)
+    admin.run()
+    assert "Respondents 6" in page_text(admin) and len(reads) == 2  # answered, not submitted: nothing to show
+    with Store() as store:
+        campaigns.submit(store, cid, newcomer)
+    admin.run()
+    assert not admin.exception, admin.exception
+    assert "Respondents 7" in page_text(admin) and len(reads) == 3
+    admin.switch_page("pages/run_round.py").run()
+    assert [m.value for m in admin.metric if m.label == "Submitted"] == ["7"]
+
+
+def test_self_beside_supervisor_comes_a_page_of_people_at_a_time(monkeypatch):
+    cid = seeded_round(62, supervisors=True)
+    admin = person(monkeypatch, CTO, "Pat Lee")
+    admin.switch_page("pages/run_round.py").run()
+    admin.session_state["named_view"] = True
+    admin.run()
+    assert not admin.exception, admin.exception
+    grid = table_with(admin, "Email")
+    page = admin.number_input(key=f"run-round-pairs-page-{cid}")
+    assert len(grid) == 50 and page.value == 1 and page.max == 2
+    page.set_value(2).run()
+    rest = table_with(admin, "Email")
+    assert len(rest) == 12
+    with Store() as store:
+        pairs = campaigns.supervisor_pairs(store, cid)
+    both = pd.concat([grid, rest])
+    assert sorted(both["Email"]) == sorted(set(pairs["email"])) and len(set(both["Email"])) == 62
+    row = both.set_index("Email").loc["q007@district.org"]
+    lv = pairs[(pairs["email"] == "q007@district.org") & (pairs["area_id"] == "leadership-vision")].iloc[0]
+    assert row["Leadership & Vision"] == f"{int(lv['self'])} / {int(lv['supervisor'])}" == "1 / 4"  # not 4.0
+    assert both.set_index("Email").loc["q001@district.org", "Leadership & Vision"].endswith("/ —")  # not rated
+
+
+def test_who_chose_what_comes_a_page_of_people_at_a_time(monkeypatch):
+    with Store() as store:
+        for i in range(57):
+            campaigns.save_focus(store, f"q{i:03}@district.org", "Fall 2026",
+                                 ["leadership-vision"] + (["data-management"] if i % 2 else []), f"note {i}")
+    admin = person(monkeypatch, CTO, "Pat Lee")
+    admin.switch_page("pages/team_growth.py").run()
+    counts = table_with(admin, "People who chose it").set_index("Skill area")["People who chose it"]
+    assert (str(counts["Leadership and Vision"]), str(counts["Data Management"])) == ("57", "28")
+    admin.session_state["named_view"] = True
+    admin.run()
+    assert not admin.exception, admin.exception
+    who = table_with(admin, "Their note")
+    assert len(who) == 50 and who["Person"].iloc[0] == "q000@district.org"
+    admin.number_input(key="growth-who-page").set_value(2).run()
+    rest = table_with(admin, "Their note").set_index("Person")
+    assert len(rest) == 7 and rest.index[0] == "q050@district.org"
+    assert rest.loc["q051@district.org"].tolist() == ["Leadership and Vision, Data Management", "note 51"]
+    with Store() as store:  # a focus saved now shows at the next run
+        campaigns.save_focus(store, "q051@district.org", "Fall 2026", ["it-management"], "changed")
+    admin.run()
+    rest = table_with(admin, "Their note").set_index("Person")
+    assert rest.loc["q051@district.org"].tolist() == ["Information Technology Management", "changed"]
+
+
+def test_my_growth_plan_pdf_is_made_on_click(monkeypatch):
+    """The one-page PDF is set only when asked for (a few passes of type setting are not paid at every run)."""
+    import io
+
+    from pypdf import PdfReader
+    from streamlit.runtime.media_file_manager import MediaFileManager
+
+    import framework.report_plan as report_plan
+
+    made, deferred = [], []
+    real_build, real_add = report_plan.build_plan_pdf, MediaFileManager.add_deferred
+    monkeypatch.setattr(report_plan, "build_plan_pdf", lambda *a, **kw: made.append(a) or real_build(*a, **kw))
+    monkeypatch.setattr(MediaFileManager, "add_deferred",
+                        lambda self, fn, *a, **kw: deferred.append(fn) or real_add(self, fn, *a, **kw))
+    with Store() as store:
+        save(store, SAMPLE.read_bytes(), "Fall 2026", date(2026, 10, 15), name=SAMPLE.name)
+        state.grant(store, CTO, "mhughes@example-district.org", STAFF)
+    me = person(monkeypatch, "mhughes@example-district.org", "Michael Hughes")
+    me.run()
+    assert [t.value for t in me.title] == ["My results"] and made == []
+    button = next(b.proto for b in me.get("download_button") if "growth plan" in b.proto.label)
+    assert button.HasField("deferred_file_id")
+    pdf = deferred[-1]()
+    assert len(made) == 1
+    text = "".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf)).pages)
+    assert "Michael Hughes" in text and "Fall 2026" in text

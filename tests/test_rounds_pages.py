@@ -216,6 +216,59 @@ def test_choosing_which_rounds_to_compare(app, store):
     assert [m.value for m in app.metric][:2] == ["2", "Fall 2025"]
 
 
+def test_the_chosen_rounds_are_kept_when_coming_back_to_trends(app, store):
+    """Streamlit drops a widget's own state on a run of another page: the choice of rounds survives it (it once
+    came back empty, with nothing but "Choose at least one round")."""
+    save(store, team(6, 1), "Fall 2024", date(2024, 10, 1))
+    save(store, ROUND_A, "Fall 2025", FALL)
+    save(store, ROUND_B, "Spring 2026", SPRING)
+    app.switch_page(TRENDS).run()
+    app.multiselect(key="trend-rounds").unselect(1).run()
+    app.switch_page("pages/overview.py").run()
+    app.switch_page(TRENDS).run()
+    assert not app.exception, app.exception
+    assert app.multiselect(key="trend-rounds").value == [2, 3]
+    assert [m.value for m in app.metric][:2] == ["2", "Spring 2026"] and app.get("plotly_chart")
+    save(store, team(7, 2), "Fall 2026", date(2026, 10, 1))  # a round saved since is added to the choice
+    app.switch_page("pages/overview.py").run()
+    app.switch_page(TRENDS).run()
+    assert app.multiselect(key="trend-rounds").value == [2, 3, 4]
+
+
+def test_a_trend_is_computed_once_per_stored_rounds(app, store, monkeypatch):
+    """Every round is loaded and audited together once, and its charts laid out once; a rerun only draws, and
+    the CSV is written on click. A round renamed or saved since is in the trend at the next run."""
+    from streamlit.runtime.media_file_manager import MediaFileManager
+
+    import framework.trend_figures as figures
+    import framework.trends as trends
+
+    calls, drawn, deferred = [], [], {}
+    real, real_lines, real_radar = trends.trend_summary, figures.trend_figure, figures.compare_radar_figure
+    real_add = MediaFileManager.add_deferred
+    monkeypatch.setattr(trends, "trend_summary", lambda *a, **kw: calls.append(kw["round_ids"]) or real(*a, **kw))
+    monkeypatch.setattr(figures, "trend_figure", lambda *a, **kw: drawn.append("lines") or real_lines(*a, **kw))
+    monkeypatch.setattr(figures, "compare_radar_figure",
+                        lambda *a, **kw: drawn.append("radar") or real_radar(*a, **kw))
+    monkeypatch.setattr(MediaFileManager, "add_deferred", lambda self, fn, mime, coordinates, file_name=None, **kw:
+                        deferred.setdefault(file_name, fn) and real_add(self, fn, mime, coordinates, file_name, **kw))
+    save(store, ROUND_A, "Fall 2025", FALL)
+    latest = save(store, ROUND_B, "Spring 2026", SPRING).round
+    app.switch_page(TRENDS).run()
+    app.run()
+    app.switch_page("pages/overview.py").run()
+    app.switch_page(TRENDS).run()
+    assert not app.exception, app.exception
+    assert calls == [[1, 2]]  # once: the pair compared is the same two rounds
+    assert sorted(drawn) == ["lines", "radar"]
+    csv = deferred["trend.csv"]().decode("utf-8-sig")
+    assert csv.splitlines()[0].startswith('"round_id","round_label","survey_date"') and "Spring 2026" in csv
+    store.rename_round(latest.id, "Spring semester 2026")
+    app.run()
+    assert [m.value for m in app.metric][:2] == ["2", "Spring semester 2026"]
+    assert "Spring semester 2026 mean" in app.dataframe[0].value.columns and len(calls) == 2
+
+
 def test_an_unreachable_database_is_a_message_not_a_traceback(monkeypatch):
     monkeypatch.setenv("DATABASE_URL", "postgresql://alice:s3cr3t@127.0.0.1:1/rounds")
     at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=60)

@@ -56,7 +56,7 @@ SPRING = date(2026, 4, 15)
 def test_a_fresh_database_gets_the_schema_and_its_version(db_url):
     """Opening an empty database creates rounds, ratings and schema_version at the newest revision."""
     with Store(db_url) as store:
-        assert store.schema_revision() == store.head_revision() == SCHEMA_HEAD == "0003"
+        assert store.schema_revision() == store.head_revision() == SCHEMA_HEAD == "0004"
         tables = set(sa.inspect(store.engine).get_table_names())
     assert {"rounds", "ratings", "access", "audit_log", "settings", "mapping_profiles", "frameworks", "campaigns",
             "invitations", "answers", "responses", "focus", SCHEMA_VERSION_TABLE} <= tables
@@ -80,10 +80,46 @@ def test_a_release_0001_database_is_migrated_with_its_rounds(db_url):
                                  "status) VALUES (1, 'p0001', 'leadership-vision', 'Ann', '', '', 3, 'rated')"))
         assert old.schema_revision() == "0001"
     with Store(db_url) as store:
-        assert store.schema_revision() == "0003"
+        assert store.schema_revision() == "0004"
         assert [r.label for r in store.list_rounds()] == ["Old"]
         tidy = store.load_ratings(1)
         assert tidy["email"].astype(str).tolist() == [""] and int(tidy["rating"].iloc[0]) == 3
+
+
+def test_a_release_0003_database_keeps_its_survey_rounds_at_revision_0(db_url):
+    """0004 adds the survey round's revision in place: the round, its invitations (which refer to it ON DELETE
+    CASCADE) and its answers stay, and the first submission after the migration raises it."""
+    from alembic import command
+
+    from framework import campaigns
+
+    with Store(db_url, migrate=False) as old:
+        cfg = old._alembic_config()
+        with old._write.begin() as conn:
+            cfg.attributes["connection"] = conn
+            command.upgrade(cfg, "0003")
+        with old._write.begin() as conn:
+            conn.execute(sa.text("INSERT INTO campaigns (label, framework_id, framework_source, scale_id, status, "
+                                 "supervisor_ratings, anonymous_source, created_by, created_at) VALUES ('Spring 2027', "
+                                 "'cosn-2018', '', '1-4', 'open', false, 'self', 'cto@district.org', "
+                                 "'2027-03-01 00:00:00')"))
+            conn.execute(sa.text("INSERT INTO invitations (campaign_id, email, name, role, group_name, supervisor) "
+                                 "VALUES (1, 'p0@district.org', 'Ann', '', '', '')"))
+            conn.execute(sa.text("INSERT INTO answers (campaign_id, email, rater, area_id, rating, status, updated_at) "
+                                 "VALUES (1, 'p0@district.org', 'self', 'strategic-planning', 2, 'rated', "
+                                 "'2027-03-02 00:00:00')"))
+    with Store(db_url) as store:
+        assert store.schema_revision() == "0004"
+        c = campaigns.get(store, 1)
+        assert (c.label, c.status, c.revision) == ("Spring 2027", "open", 0)
+        assert campaigns.invitations(store, 1)["email"].tolist() == ["p0@district.org"]
+        assert campaigns.response(store, 1, "p0@district.org")["answers"] == {"strategic-planning": 2}
+        for area in campaigns.get(store, 1).framework.area_ids:
+            campaigns.answer(store, 1, "p0@district.org", area, 3)
+        assert campaigns.get(store, 1).revision == 0  # answers not submitted yet: nothing the pages show
+        campaigns.submit(store, 1, "p0@district.org")
+        assert campaigns.get(store, 1).revision == 1
+        assert [c.id for c in campaigns.invited_to(store, "P0@district.org")] == [1]  # through the new index
 
 
 def test_the_migrations_create_exactly_the_declared_schema(store):
@@ -98,7 +134,7 @@ def test_reopening_keeps_the_data_and_does_not_migrate_again(db_url):
     with Store(db_url) as store:
         save(store, SAMPLE.read_bytes(), "Fall 2025", FALL, name=SAMPLE.name)
     with Store(db_url) as again:
-        assert again.schema_revision() == "0003"
+        assert again.schema_revision() == "0004"
         assert [r.label for r in again.list_rounds()] == ["Fall 2025"]
         assert count(again, f"SELECT count(*) FROM {SCHEMA_VERSION_TABLE}") == 1
 
@@ -310,7 +346,7 @@ def test_delete_all_empties_the_store_and_ids_are_not_reused(store):
     assert store.list_rounds() == []
     again = save(store, team(6, 1), "Fall 2025", FALL).round
     assert again.id > last.id  # a script holding an old id cannot hit a new round
-    assert store.schema_revision() == "0003"
+    assert store.schema_revision() == "0004"
 
 
 def test_sqlite_deletes_leave_no_trace_in_the_file(tmp_path):
@@ -363,7 +399,7 @@ def test_the_same_file_saved_by_two_processes_at_once_is_stored_once(db_url):
 
 def test_processes_opening_a_fresh_database_at_once_create_it_once(db_url):
     revisions = run_in_processes(open_in_process, [(db_url,)] * 4)
-    assert revisions == ["0003"] * 4
+    assert revisions == ["0004"] * 4
     with Store(db_url) as store:
         assert count(store, f"SELECT count(*) FROM {SCHEMA_VERSION_TABLE}") == 1
 

@@ -82,7 +82,9 @@ def current_meta() -> ReportMeta:
     return ReportMeta(stored.get("district", ""), stored.get("round", ""), stored.get("date", ""))
 
 
-@st.cache_data(show_spinner="Preparing the board report…", max_entries=16)
+# A resource, not data: unpickling the report's figures (plotly validates every property again) cost more than a
+# rerun's whole budget. Nothing modifies a report: the page copies a figure it restyles, exports read to_dict().
+@st.cache_resource(show_spinner="Preparing the board report…", max_entries=16)
 def _report(_publication: Publication, key: tuple, meta: ReportMeta, rows: tuple[int, int], rated_by: str = ""
             ) -> BoardReport:
     return build_board_report(_publication, meta, rows_read=rows[0], rows_used=rows[1], rated_by=rated_by)

@@ -200,14 +200,37 @@ def live_rounds() -> list:
         return []
 
 
+# An open round's submitted answers, read once per revision of the round (framework.campaigns raises it with every
+# submission, submission taken back, invitation or change of status; live_rounds reads it at every run): a new
+# submission shows at the next run, and a rerun that changes only a widget reads nothing. The revision is read
+# before the answers, so an entry may hold answers newer than its revision (never older); the next run reads the
+# newer revision and loads again.
+@st.cache_resource(show_spinner="Reading the answers submitted so far…", max_entries=4)
+def _live_ratings(cid: int, revision: int, source: str, _targets: TargetSet, targets_id: tuple
+                  ) -> tuple[pd.DataFrame, str]:
+    """The submitted answers as a tidy frame with the roles' target profiles, and the digest of its content (every
+    cell hashed at once by pandas) that keys what is computed from it."""
+    from framework import campaigns
+
+    tidy = _with_roles(campaigns.live_ratings(get_store(quiet=True), cid, source), _targets)
+    return tidy, hashlib.sha256(pd.util.hash_pandas_object(tidy, index=True).to_numpy().tobytes()).hexdigest()
+
+
 def _rounds_signature(rounds: list[Round]) -> tuple:
     return tuple((r.id, r.saved_at.isoformat(), r.scale_id) for r in rounds)
 
 
-@st.cache_data(show_spinner="Loading the saved round…", max_entries=8)
+# A resource, not data: a round of a million ratings is not copied at every run (nothing modifies it).
+@st.cache_resource(show_spinner="Loading the saved round…", max_entries=8)
 def _round_ratings(signature: tuple, round_id: int) -> pd.DataFrame:
     store = get_store(quiet=True)
     return store.load_ratings(round_id)
+
+
+@st.cache_resource(show_spinner=False, max_entries=8)
+def _round_with_roles(signature: tuple, round_id: int, _targets: TargetSet, targets_id: tuple) -> pd.DataFrame:
+    """A saved round's ratings with the roles' target profiles, once per (stored rounds, targets)."""
+    return _with_roles(_round_ratings(signature, round_id), _targets)
 
 
 @st.cache_resource(show_spinner="Checking what the saved rounds can show together…", max_entries=8)
@@ -236,6 +259,39 @@ def round_series(fw: Framework, scale_id: str, k: int, round_id: int) -> Publica
     signature = _rounds_signature(rounds)
     ids, series = _series(signature, fw, framework_digest(fw), targets(), targets_key(), scale_id, k)
     return series.rounds[ids.index(round_id)] if round_id in ids else None
+
+
+@st.cache_data(show_spinner="Checking what the saved rounds can show together…", max_entries=16)
+def _trend(signature: tuple, _fw: Framework, fw_digest: str, _targets: TargetSet, targets_id: tuple, k: int | None,
+           rescale_to: str | None, round_ids: tuple[int, ...]) -> pd.DataFrame:
+    from framework.trends import trend_summary
+
+    return trend_summary(get_store(quiet=True), _fw, targets=_targets, min_group_size=k, rescale_to=rescale_to,
+                         round_ids=list(round_ids))
+
+
+def trend(fw: Framework, targets_: TargetSet, k: int | None, rescale_to: str | None, round_ids) -> pd.DataFrame:
+    """framework.trends.trend_summary of the stored rounds, once per (stored rounds, framework, targets, k, scale,
+    chosen rounds): every round is loaded and audited together, which a rerun need not do again. A
+    ScaleMismatchError or StoreError is raised again at each call."""
+    rounds = tuple((r.id, r.label, r.survey_date.isoformat(), r.saved_at.isoformat(), r.scale_id, r.framework_id,
+                    r.framework_version) for r in stored_rounds())  # a renamed round's label is in the trend
+    return _trend(rounds, fw, framework_digest(fw), targets_, targets_key(), k, rescale_to, tuple(round_ids))
+
+
+@st.cache_resource(show_spinner=False, max_entries=16)
+def _trend_chart(kind: str, key: tuple, _trend: pd.DataFrame):
+    from framework.trend_figures import compare_radar_figure, trend_figure
+
+    return {"lines": trend_figure, "radar": compare_radar_figure}[kind](_trend)
+
+
+def trend_chart(kind: str, frame: pd.DataFrame):
+    """The trend's figure ("lines": framework.trend_figures.trend_figure; "radar": compare_radar_figure), drawn
+    once per trend (a dozen small multiples take a plotly figure a third of a second to lay out). Never modified:
+    st.plotly_chart reads a copy."""
+    content = hashlib.sha256(pd.util.hash_pandas_object(frame, index=True).to_numpy().tobytes()).hexdigest()
+    return _trend_chart(kind, (content, tuple(frame.columns), repr(sorted(frame.attrs.items()))), frame)
 
 
 def _with_roles(tidy: pd.DataFrame, targets_: TargetSet) -> pd.DataFrame:
@@ -493,27 +549,22 @@ def current_dataset() -> Dataset:
             return Dataset(empty, "No saved round", ("no round",), **common,
                            problem="That survey round is no longer stored. Choose another data source.")
         signature = _rounds_signature(rounds)
-        ratings = _with_roles(_round_ratings(signature, chosen.id), tg)
+        ratings = _round_with_roles(signature, chosen.id, tg, targets_key())
         data = Combined(ratings, get_scale(chosen.scale_id), fw, [])
         key = ("round", chosen.id, chosen.saved_at.isoformat(), framework_digest(fw))
         ids, series = _series(signature, fw, framework_digest(fw), tg, targets_key(), chosen.scale_id, k)
         return Dataset(data, chosen.title, key, **common, series_publication=series.rounds[ids.index(chosen.id)],
                        **_raters(chosen.id))
     if source.startswith(SOURCE_LIVE) and v.can(UPLOAD):
-        from framework import campaigns
-
         live = next((c for c in live_rounds() if f"{SOURCE_LIVE}{c.id}" == source), None)
         if live is None:
             return Dataset(empty, "No open round", ("no round",), **common,
                            problem="That survey round is not open any more. Choose another data source.")
-        store = get_store(quiet=True)
-        tidy = _with_roles(campaigns.live_ratings(store, live.id, live.anonymous_source), tg)
+        tidy, content = _live_ratings(live.id, live.revision, live.anonymous_source, tg, targets_key())
         if tidy["respondent"].nunique() == 0:
             return Dataset(empty, live.label, ("live-empty", live.id), **common,
                            problem=f"Nobody has submitted answers to {live.label} yet.")
         data = Combined(tidy, live.scale, live.framework, [])
-        # keyed by content (every cell hashed at once by pandas; no JSON text of every answer on each rerun)
-        content = hashlib.sha256(pd.util.hash_pandas_object(tidy, index=True).to_numpy().tobytes()).hexdigest()
         key = ("live", live.id, content, framework_digest(live.framework))
         return Dataset(data, f"{live.label} (open: answers submitted so far)", key, **common,
                        **_raters_of(live))
