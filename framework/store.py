@@ -21,8 +21,10 @@ several processes opening a fresh store at once create it once.
 Integrity is the database's job, not only the code's: a unique constraint on (source SHA-256,
 framework, scale) catches two processes saving the same file at once, a unique label keeps the
 trend axis readable, a check constraint keeps a rating present exactly when the status is
-"rated", and ratings reference their round with ON DELETE CASCADE (deletes are also explicit, in
-one transaction, so they do not depend on SQLite's foreign-key pragma, which is switched on too).
+"rated", and ratings reference their round with ON DELETE CASCADE: a foreign key on SQLite,
+statement-level triggers with the same guarantees on PostgreSQL (``_ROUND_TRIGGERS``: a bulk COPY's
+rounds are checked once, not once per row). Deletes are also explicit, in one transaction, so they do
+not depend on SQLite's foreign-key pragma, which is switched on too.
 
 Deleting is real: SQLite connections run with ``secure_delete`` (deleted content is overwritten)
 and the write-ahead log is checkpointed and truncated after a delete; "delete all" also vacuums
@@ -60,7 +62,7 @@ ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_SQLITE_PATH = ROOT / "data" / "dashboard.sqlite"
 ENV_VAR = "DATABASE_URL"
 SCHEMA_VERSION_TABLE = "schema_version"
-SCHEMA_HEAD = "0003"  # the newest migration in framework/migrations/versions (a test checks)
+SCHEMA_HEAD = "0004"  # the newest migration in framework/migrations/versions (a test checks)
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 LABEL_MAX = 120
 _MIGRATION_LOCK = 0x6B31_2D63_746F  # pg_advisory_xact_lock key: "k1-cto", any constant shared by all processes
@@ -98,9 +100,17 @@ rounds_table = sa.Table(
     sqlite_autoincrement=True,  # ids of deleted rounds are never handed out again
 )
 
+
+def _only_on(constraint: sa.Constraint, *dialects: str) -> sa.Constraint:
+    """A constraint the schema has on these databases only: created there (``ddl_if``), and compared
+    there only (:func:`compared_objects`)."""
+    constraint.info["dialects"] = dialects
+    return constraint.ddl_if(dialect=dialects)
+
+
 ratings_table = sa.Table(
     "ratings", metadata,
-    sa.Column("round_id", sa.Integer, sa.ForeignKey("rounds.id", ondelete="CASCADE"), nullable=False),
+    sa.Column("round_id", sa.Integer, nullable=False),
     sa.Column("respondent", sa.String(32), nullable=False),
     sa.Column("area_id", sa.String(64), nullable=False),
     sa.Column("name", sa.Text, nullable=False),
@@ -110,11 +120,125 @@ ratings_table = sa.Table(
     sa.Column("status", sa.String(16), nullable=False),
     sa.Column("email", sa.Text, nullable=False, server_default=""),  # lower case; "" unknown (0002)
     sa.PrimaryKeyConstraint("round_id", "respondent", "area_id"),
+    # SQLite: a foreign key. PostgreSQL (0004): the same rule kept by statement-level triggers
+    # (_ROUND_TRIGGERS below), which check a bulk COPY's rounds once instead of once per row.
+    _only_on(sa.ForeignKeyConstraint(["round_id"], ["rounds.id"], ondelete="CASCADE"), "sqlite"),
     sa.CheckConstraint("status IN ('rated', 'not applicable', 'blank', 'invalid')", name="status"),
     sa.CheckConstraint("(rating IS NOT NULL) = (status = 'rated')", name="rating_iff_rated"),
     sqlite_with_rowid=False,  # SQLite: the primary key is the table's own order (one b-tree, not two)
 )
 assert tuple(STATUSES) == ("rated", "not applicable", "blank", "invalid"), "update the status check constraint"
+
+# PostgreSQL: ratings.round_id -> rounds.id ON DELETE CASCADE, kept by triggers (migration 0004). The
+# foreign key checked every rating with a query of its own, which was most of the cost of saving a large
+# round; these check each statement's rounds once, from its transition table, and keep the foreign key's
+# guarantees: a rating names an existing round (SQLSTATE 23503 otherwise, the rounds locked FOR KEY SHARE
+# as the foreign key locks them, so a round cannot be deleted while ratings are being written to it);
+# deleting or truncating rounds deletes their ratings; a round's id never changes. Deleting rounds is
+# refused under REPEATABLE READ and SERIALIZABLE, whose snapshot could miss ratings committed meanwhile
+# (the foreign key cross-checks with a fresh snapshot, which a trigger cannot). Tables are named in the
+# trigger's own schema, so districts sharing a database by schema stay apart.
+_ROUND_TRIGGERS = (
+    """CREATE FUNCTION fk_ratings_round_id_rounds_check() RETURNS trigger LANGUAGE plpgsql AS $$
+DECLARE
+  wanted integer[];
+  found integer[];
+BEGIN
+  SELECT array_agg(round_id) INTO wanted FROM (SELECT DISTINCT round_id FROM new_rows WHERE round_id IS NOT NULL) AS d;
+  IF wanted IS NULL THEN
+    RETURN NULL;
+  END IF;
+  EXECUTE format('SELECT array_agg(id) FROM (SELECT id FROM %I.rounds WHERE id = ANY ($1) FOR KEY SHARE) AS k',
+                 TG_TABLE_SCHEMA) INTO found USING wanted;
+  IF cardinality(found) IS DISTINCT FROM cardinality(wanted) THEN
+    RAISE EXCEPTION 'insert or update on table "%" violates foreign key constraint "fk_ratings_round_id_rounds"',
+                    TG_TABLE_NAME
+      USING ERRCODE = 'foreign_key_violation', SCHEMA = TG_TABLE_SCHEMA, TABLE = TG_TABLE_NAME,
+            CONSTRAINT = 'fk_ratings_round_id_rounds',
+            DETAIL = format('Key (round_id)=(%s) is not present in table "rounds".',
+                            (SELECT min(w) FROM unnest(wanted) AS w WHERE w <> ALL (coalesce(found, '{}'))));
+  END IF;
+  RETURN NULL;
+END
+$$""",
+    """CREATE FUNCTION fk_ratings_round_id_rounds_cascade() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  IF NOT EXISTS (SELECT FROM old_rows) THEN
+    RETURN NULL;
+  END IF;
+  IF current_setting('transaction_isolation') IN ('repeatable read', 'serializable') THEN
+    RAISE EXCEPTION 'rounds are deleted under READ COMMITTED only (their ratings are deleted by a trigger, which '
+                    'must see ratings committed after this transaction began)'
+      USING ERRCODE = 'feature_not_supported', SCHEMA = TG_TABLE_SCHEMA, TABLE = TG_TABLE_NAME,
+            CONSTRAINT = 'fk_ratings_round_id_rounds';
+  END IF;
+  EXECUTE format('DELETE FROM %I.ratings WHERE round_id IN (SELECT id FROM old_rows)', TG_TABLE_SCHEMA);
+  RETURN NULL;
+END
+$$""",
+    """CREATE FUNCTION fk_ratings_round_id_rounds_key() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  RAISE EXCEPTION 'update on table "%" changes the id of a round, which ratings refer to '
+                  '("fk_ratings_round_id_rounds")', TG_TABLE_NAME
+    USING ERRCODE = 'foreign_key_violation', SCHEMA = TG_TABLE_SCHEMA, TABLE = TG_TABLE_NAME,
+          CONSTRAINT = 'fk_ratings_round_id_rounds', DETAIL = format('Key (id)=(%s) cannot change.', OLD.id);
+END
+$$""",
+    """CREATE FUNCTION fk_ratings_round_id_rounds_truncate() RETURNS trigger LANGUAGE plpgsql AS $$
+DECLARE
+  left_over boolean;
+BEGIN
+  EXECUTE format('TRUNCATE %I.ratings', TG_TABLE_SCHEMA);
+  RETURN NULL;
+EXCEPTION WHEN object_in_use THEN
+  -- this TRUNCATE names ratings as well (so they are open in this session): they are empty already
+  EXECUTE format('SELECT EXISTS (SELECT FROM %I.ratings)', TG_TABLE_SCHEMA) INTO left_over;
+  IF left_over THEN
+    RAISE EXCEPTION 'cannot truncate table "%" while table "ratings" refers to it and is in use',
+                    TG_TABLE_NAME
+      USING ERRCODE = 'foreign_key_violation', SCHEMA = TG_TABLE_SCHEMA, TABLE = TG_TABLE_NAME,
+            CONSTRAINT = 'fk_ratings_round_id_rounds';
+  END IF;
+  RETURN NULL;
+END
+$$""",
+    "CREATE TRIGGER fk_ratings_round_id_rounds_ins AFTER INSERT ON ratings REFERENCING NEW TABLE AS new_rows "
+    "FOR EACH STATEMENT EXECUTE FUNCTION fk_ratings_round_id_rounds_check()",
+    "CREATE TRIGGER fk_ratings_round_id_rounds_upd AFTER UPDATE ON ratings REFERENCING NEW TABLE AS new_rows "
+    "FOR EACH STATEMENT EXECUTE FUNCTION fk_ratings_round_id_rounds_check()",
+    "CREATE TRIGGER fk_ratings_round_id_rounds_del AFTER DELETE ON rounds REFERENCING OLD TABLE AS old_rows "
+    "FOR EACH STATEMENT EXECUTE FUNCTION fk_ratings_round_id_rounds_cascade()",
+    "CREATE TRIGGER fk_ratings_round_id_rounds_key BEFORE UPDATE OF id ON rounds FOR EACH ROW "
+    "WHEN (OLD.id IS DISTINCT FROM NEW.id) EXECUTE FUNCTION fk_ratings_round_id_rounds_key()",
+    "CREATE TRIGGER fk_ratings_round_id_rounds_truncate AFTER TRUNCATE ON rounds "
+    "FOR EACH STATEMENT EXECUTE FUNCTION fk_ratings_round_id_rounds_truncate()",
+)
+
+
+@event.listens_for(ratings_table, "after_create")
+def _create_round_triggers(target, connection, **_) -> None:
+    """``metadata.create_all`` on PostgreSQL makes what migration 0004 makes (a test compares them)."""
+    if connection.dialect.name == "postgresql":
+        for statement in _ROUND_TRIGGERS:
+            connection.execute(sa.text(statement))
+
+
+@event.listens_for(ratings_table, "before_drop")
+def _drop_round_triggers(target, connection, **_) -> None:
+    if connection.dialect.name == "postgresql":  # the triggers go with their functions
+        for function in ("check", "cascade", "key", "truncate"):
+            connection.exec_driver_sql(f"DROP FUNCTION IF EXISTS fk_ratings_round_id_rounds_{function}() CASCADE")
+
+
+def compared_objects(dialect: str):
+    """Alembic's ``include_object`` for a database of this dialect: a constraint declared for other
+    databases only (``_only_on``) is not expected there."""
+
+    def include(obj, name, type_, reflected, compare_to) -> bool:
+        dialects = None if reflected else getattr(obj, "info", {}).get("dialects")
+        return dialects is None or dialect in dialects
+
+    return include
 
 # Shared state (0002): who may do what, what they did, and the district's settings, so that several app
 # servers on one PostgreSQL behave as one. framework/state.py reads and writes them.
