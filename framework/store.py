@@ -39,6 +39,7 @@ import io
 import itertools
 import os
 import re
+import struct
 import tomllib
 import unicodedata
 from collections.abc import Iterable, Sequence
@@ -857,12 +858,10 @@ class Store:
             if self.backend == "postgresql":
                 from psycopg.copy import QueuedLibpqWriter
 
-                # CSV: a NULL rating is an empty field; text is always quoted, "" stays "" (FORCE_NOT_NULL
-                # says so again); a writer thread sends one slice while the next is being made
-                with cursor.copy(f"COPY ratings ({', '.join(_COLUMNS)}) FROM STDIN WITH (FORMAT csv, "
-                                 "FORCE_NOT_NULL (respondent, area_id, name, role, group_name, status, email))",
+                # binary: the server parses nothing; a writer thread sends one slice while the next is made
+                with cursor.copy(f"COPY ratings ({', '.join(_COLUMNS)}) FROM STDIN WITH (FORMAT binary)",
                                  writer=QueuedLibpqWriter(cursor)) as copy:
-                    for part in rows.csv_slices(round_id):
+                    for part in rows.copy_slices(round_id):
                         copy.write(part)
             else:
                 sql = f"INSERT INTO ratings ({', '.join(_COLUMNS)}) VALUES ({', '.join('?' * len(_COLUMNS))})"
@@ -1015,28 +1014,44 @@ class StoredRows:
             yield zip(itertools.repeat(round_id), *texts, levels[level_codes[part]].tolist(),
                       status[1][status[0][part]].tolist(), email[1][email[0][part]].tolist())
 
-    def csv_slices(self, round_id: int):
-        """Slices of rows as CSV in _COLUMNS order (for COPY … FORMAT csv), written by Arrow from the
-        codes and distinct values: text quoted, a NULL rating empty."""
+    def copy_slices(self, round_id: int):
+        """The rows in PostgreSQL's binary COPY format, in _COLUMNS order, a slice of rows at a time (the
+        signature first, the trailer last). Each distinct value is encoded once as a field (its length,
+        then its bytes: UTF-8 text, a big-endian smallint, length -1 for a NULL rating), and Arrow joins
+        each row's fields: nothing to quote or escape, and nothing for the server to parse."""
         import pyarrow as pa
-        import pyarrow.csv as pa_csv
+        import pyarrow.compute as pc
+
+        nothing = pa.scalar(b"", type=pa.large_binary())  # the separator binary_join_element_wise puts between
+
+        def fields(values: np.ndarray) -> pa.Array:
+            data = pa.array(values, type=pa.string()).cast(pa.large_binary())
+            lengths = pc.binary_length(data).to_numpy(zero_copy_only=False).astype(">i4")
+            prefix = pa.FixedSizeBinaryArray.from_buffers(pa.binary(4), len(lengths),
+                                                           [None, pa.py_buffer(lengths.tobytes())])
+            return pc.binary_join_element_wise(prefix.cast(pa.large_binary()), data, nothing)
 
         names = {"respondent": "respondent", "area_id": "area_id", "name": "name", "role": "role",
                  "group": "group_name", "status": "status", "email": "email"}
-        dictionaries = {c: pa.array(texts, type=pa.string()) for c, (_, texts) in self.columns.items()}
-        index_type = pa.int32()
-        options = pa_csv.WriteOptions(include_header=False)
+        encoded = {names[c]: (codes, fields(texts)) for c, (codes, texts) in self.columns.items()}
+        level_codes, levels = self._levels()
+        encoded["rating"] = level_codes, pa.array(
+            [b"\xff\xff\xff\xff" if v is None else struct.pack(">ih", 2, v) for v in levels], type=pa.large_binary())
+        head = pa.scalar(struct.pack(">hii", len(_COLUMNS), 4, round_id), type=pa.large_binary())  # round_id: int4
+        yield _COPY_SIGNATURE
         for start in range(0, len(self), _SLICE):
             part = slice(start, start + _SLICE)
-            rating = self.rating[part]
-            arrays = {"round_id": pa.array(np.full(len(rating), round_id, dtype=np.int32)),
-                      "rating": pa.array(np.nan_to_num(rating).astype(np.int16), mask=np.isnan(rating))}
-            for c, (codes, _) in self.columns.items():
-                arrays[names[c]] = pa.DictionaryArray.from_arrays(pa.array(codes[part], type=index_type),
-                                                                  dictionaries[c])
-            sink = pa.BufferOutputStream()
-            pa_csv.write_csv(pa.table({c: arrays[c] for c in _COLUMNS}), sink, options)
-            yield memoryview(sink.getvalue())
+            rows = pc.binary_join_element_wise(
+                head, *(values.take(pa.array(codes[part])) for codes, values in (encoded[c] for c in _COLUMNS[1:])),
+                nothing)
+            assert rows.null_count == 0
+            offsets = np.frombuffer(rows.buffers()[1], dtype=np.int64, count=len(rows) + 1, offset=rows.offset * 8)
+            yield memoryview(rows.buffers()[2])[offsets[0]:offsets[-1]]
+        yield _COPY_TRAILER
+
+
+_COPY_SIGNATURE = b"PGCOPY\n\xff\r\n\x00" + bytes(8)  # the signature, no flags, no header extension
+_COPY_TRAILER = b"\xff\xff"  # a field count of -1
 
 
 _FRAME_COLUMNS = ["respondent", "name", "role", "group", "area_id", "rating", "status", "email"]
