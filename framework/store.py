@@ -987,7 +987,10 @@ class StoredRows:
         """People with at least one rating."""
         codes, texts = self.columns["status"]
         rated = (texts == RATED)[codes]
-        return len(np.unique(self.columns["respondent"][0][rated]))
+        people, keys = self.columns["respondent"]
+        seen = np.zeros(len(keys) + 1, dtype=bool)  # marked, not sorted (a code of -1 marks the extra one)
+        seen[people[rated]] = True
+        return int(np.count_nonzero(seen))
 
     def frame(self) -> pd.DataFrame:
         """Every row at once (respondent, name, role, group, area_id, rating, status, email)."""
