@@ -999,11 +999,15 @@ class StoredRows:
         return pd.DataFrame({c: out[c] for c in _FRAME_COLUMNS})
 
     def _levels(self) -> tuple[np.ndarray, np.ndarray]:
-        """Each row's rating as a code into the distinct levels, NULL (None) last."""
+        """Each row's rating as a code into the distinct levels (ascending), NULL (None) last. Ratings are
+        small integers: the levels present are counted, not sorted, and the codes are one byte each."""
         known = ~np.isnan(self.rating)
-        levels = np.unique(self.rating[known])
-        codes = np.full(len(self.rating), len(levels), dtype=np.intp)
-        codes[known] = np.searchsorted(levels, self.rating[known])
+        values = self.rating[known].astype(np.int64)
+        low = int(values.min()) if len(values) else 0
+        present = np.bincount(values - low) > 0
+        levels = np.flatnonzero(present) + low
+        codes = np.full(len(self.rating), len(levels), dtype=np.min_scalar_type(len(levels)))
+        codes[known] = (np.cumsum(present) - 1)[values - low]
         return codes, np.array([int(v) for v in levels] + [None], dtype=object)
 
     def python_slices(self, round_id: int):
