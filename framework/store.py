@@ -21,8 +21,10 @@ several processes opening a fresh store at once create it once.
 Integrity is the database's job, not only the code's: a unique constraint on (source SHA-256,
 framework, scale) catches two processes saving the same file at once, a unique label keeps the
 trend axis readable, a check constraint keeps a rating present exactly when the status is
-"rated", and ratings reference their round with ON DELETE CASCADE (deletes are also explicit, in
-one transaction, so they do not depend on SQLite's foreign-key pragma, which is switched on too).
+"rated", and ratings reference their round with ON DELETE CASCADE: a foreign key on SQLite,
+statement-level triggers with the same guarantees on PostgreSQL (``_ROUND_TRIGGERS``: a bulk COPY's
+rounds are checked once, not once per row). Deletes are also explicit, in one transaction, so they do
+not depend on SQLite's foreign-key pragma, which is switched on too.
 
 Deleting is real: SQLite connections run with ``secure_delete`` (deleted content is overwritten)
 and the write-ahead log is checkpointed and truncated after a delete; "delete all" also vacuums
@@ -37,6 +39,7 @@ import io
 import itertools
 import os
 import re
+import struct
 import tomllib
 import unicodedata
 from collections.abc import Iterable, Sequence
@@ -60,7 +63,7 @@ ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_SQLITE_PATH = ROOT / "data" / "dashboard.sqlite"
 ENV_VAR = "DATABASE_URL"
 SCHEMA_VERSION_TABLE = "schema_version"
-SCHEMA_HEAD = "0004"  # the newest migration in framework/migrations/versions (a test checks)
+SCHEMA_HEAD = "0005"  # the newest migration in framework/migrations/versions (a test checks)
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 LABEL_MAX = 120
 _MIGRATION_LOCK = 0x6B31_2D63_746F  # pg_advisory_xact_lock key: "k1-cto", any constant shared by all processes
@@ -98,9 +101,17 @@ rounds_table = sa.Table(
     sqlite_autoincrement=True,  # ids of deleted rounds are never handed out again
 )
 
+
+def _only_on(constraint: sa.Constraint, *dialects: str) -> sa.Constraint:
+    """A constraint the schema has on these databases only: created there (``ddl_if``), and compared
+    there only (:func:`compared_objects`)."""
+    constraint.info["dialects"] = dialects
+    return constraint.ddl_if(dialect=dialects)
+
+
 ratings_table = sa.Table(
     "ratings", metadata,
-    sa.Column("round_id", sa.Integer, sa.ForeignKey("rounds.id", ondelete="CASCADE"), nullable=False),
+    sa.Column("round_id", sa.Integer, nullable=False),
     sa.Column("respondent", sa.String(32), nullable=False),
     sa.Column("area_id", sa.String(64), nullable=False),
     sa.Column("name", sa.Text, nullable=False),
@@ -110,11 +121,125 @@ ratings_table = sa.Table(
     sa.Column("status", sa.String(16), nullable=False),
     sa.Column("email", sa.Text, nullable=False, server_default=""),  # lower case; "" unknown (0002)
     sa.PrimaryKeyConstraint("round_id", "respondent", "area_id"),
+    # SQLite: a foreign key. PostgreSQL (0005): the same rule kept by statement-level triggers
+    # (_ROUND_TRIGGERS below), which check a bulk COPY's rounds once instead of once per row.
+    _only_on(sa.ForeignKeyConstraint(["round_id"], ["rounds.id"], ondelete="CASCADE"), "sqlite"),
     sa.CheckConstraint("status IN ('rated', 'not applicable', 'blank', 'invalid')", name="status"),
     sa.CheckConstraint("(rating IS NOT NULL) = (status = 'rated')", name="rating_iff_rated"),
     sqlite_with_rowid=False,  # SQLite: the primary key is the table's own order (one b-tree, not two)
 )
 assert tuple(STATUSES) == ("rated", "not applicable", "blank", "invalid"), "update the status check constraint"
+
+# PostgreSQL: ratings.round_id -> rounds.id ON DELETE CASCADE, kept by triggers (migration 0005). The
+# foreign key checked every rating with a query of its own, which was most of the cost of saving a large
+# round; these check each statement's rounds once, from its transition table, and keep the foreign key's
+# guarantees: a rating names an existing round (SQLSTATE 23503 otherwise, the rounds locked FOR KEY SHARE
+# as the foreign key locks them, so a round cannot be deleted while ratings are being written to it);
+# deleting or truncating rounds deletes their ratings; a round's id never changes. Deleting rounds is
+# refused under REPEATABLE READ and SERIALIZABLE, whose snapshot could miss ratings committed meanwhile
+# (the foreign key cross-checks with a fresh snapshot, which a trigger cannot). Tables are named in the
+# trigger's own schema, so districts sharing a database by schema stay apart.
+_ROUND_TRIGGERS = (
+    """CREATE FUNCTION fk_ratings_round_id_rounds_check() RETURNS trigger LANGUAGE plpgsql AS $$
+DECLARE
+  wanted integer[];
+  found integer[];
+BEGIN
+  SELECT array_agg(round_id) INTO wanted FROM (SELECT DISTINCT round_id FROM new_rows WHERE round_id IS NOT NULL) AS d;
+  IF wanted IS NULL THEN
+    RETURN NULL;
+  END IF;
+  EXECUTE format('SELECT array_agg(id) FROM (SELECT id FROM %I.rounds WHERE id = ANY ($1) FOR KEY SHARE) AS k',
+                 TG_TABLE_SCHEMA) INTO found USING wanted;
+  IF cardinality(found) IS DISTINCT FROM cardinality(wanted) THEN
+    RAISE EXCEPTION 'insert or update on table "%" violates foreign key constraint "fk_ratings_round_id_rounds"',
+                    TG_TABLE_NAME
+      USING ERRCODE = 'foreign_key_violation', SCHEMA = TG_TABLE_SCHEMA, TABLE = TG_TABLE_NAME,
+            CONSTRAINT = 'fk_ratings_round_id_rounds',
+            DETAIL = format('Key (round_id)=(%s) is not present in table "rounds".',
+                            (SELECT min(w) FROM unnest(wanted) AS w WHERE w <> ALL (coalesce(found, '{}'))));
+  END IF;
+  RETURN NULL;
+END
+$$""",
+    """CREATE FUNCTION fk_ratings_round_id_rounds_cascade() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  IF NOT EXISTS (SELECT FROM old_rows) THEN
+    RETURN NULL;
+  END IF;
+  IF current_setting('transaction_isolation') IN ('repeatable read', 'serializable') THEN
+    RAISE EXCEPTION 'rounds are deleted under READ COMMITTED only (their ratings are deleted by a trigger, which '
+                    'must see ratings committed after this transaction began)'
+      USING ERRCODE = 'feature_not_supported', SCHEMA = TG_TABLE_SCHEMA, TABLE = TG_TABLE_NAME,
+            CONSTRAINT = 'fk_ratings_round_id_rounds';
+  END IF;
+  EXECUTE format('DELETE FROM %I.ratings WHERE round_id IN (SELECT id FROM old_rows)', TG_TABLE_SCHEMA);
+  RETURN NULL;
+END
+$$""",
+    """CREATE FUNCTION fk_ratings_round_id_rounds_key() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  RAISE EXCEPTION 'update on table "%" changes the id of a round, which ratings refer to '
+                  '("fk_ratings_round_id_rounds")', TG_TABLE_NAME
+    USING ERRCODE = 'foreign_key_violation', SCHEMA = TG_TABLE_SCHEMA, TABLE = TG_TABLE_NAME,
+          CONSTRAINT = 'fk_ratings_round_id_rounds', DETAIL = format('Key (id)=(%s) cannot change.', OLD.id);
+END
+$$""",
+    """CREATE FUNCTION fk_ratings_round_id_rounds_truncate() RETURNS trigger LANGUAGE plpgsql AS $$
+DECLARE
+  left_over boolean;
+BEGIN
+  EXECUTE format('TRUNCATE %I.ratings', TG_TABLE_SCHEMA);
+  RETURN NULL;
+EXCEPTION WHEN object_in_use THEN
+  -- this TRUNCATE names ratings as well (so they are open in this session): they are empty already
+  EXECUTE format('SELECT EXISTS (SELECT FROM %I.ratings)', TG_TABLE_SCHEMA) INTO left_over;
+  IF left_over THEN
+    RAISE EXCEPTION 'cannot truncate table "%" while table "ratings" refers to it and is in use',
+                    TG_TABLE_NAME
+      USING ERRCODE = 'foreign_key_violation', SCHEMA = TG_TABLE_SCHEMA, TABLE = TG_TABLE_NAME,
+            CONSTRAINT = 'fk_ratings_round_id_rounds';
+  END IF;
+  RETURN NULL;
+END
+$$""",
+    "CREATE TRIGGER fk_ratings_round_id_rounds_ins AFTER INSERT ON ratings REFERENCING NEW TABLE AS new_rows "
+    "FOR EACH STATEMENT EXECUTE FUNCTION fk_ratings_round_id_rounds_check()",
+    "CREATE TRIGGER fk_ratings_round_id_rounds_upd AFTER UPDATE ON ratings REFERENCING NEW TABLE AS new_rows "
+    "FOR EACH STATEMENT EXECUTE FUNCTION fk_ratings_round_id_rounds_check()",
+    "CREATE TRIGGER fk_ratings_round_id_rounds_del AFTER DELETE ON rounds REFERENCING OLD TABLE AS old_rows "
+    "FOR EACH STATEMENT EXECUTE FUNCTION fk_ratings_round_id_rounds_cascade()",
+    "CREATE TRIGGER fk_ratings_round_id_rounds_key BEFORE UPDATE OF id ON rounds FOR EACH ROW "
+    "WHEN (OLD.id IS DISTINCT FROM NEW.id) EXECUTE FUNCTION fk_ratings_round_id_rounds_key()",
+    "CREATE TRIGGER fk_ratings_round_id_rounds_truncate AFTER TRUNCATE ON rounds "
+    "FOR EACH STATEMENT EXECUTE FUNCTION fk_ratings_round_id_rounds_truncate()",
+)
+
+
+@event.listens_for(ratings_table, "after_create")
+def _create_round_triggers(target, connection, **_) -> None:
+    """``metadata.create_all`` on PostgreSQL makes what migration 0005 makes (a test compares them)."""
+    if connection.dialect.name == "postgresql":
+        for statement in _ROUND_TRIGGERS:
+            connection.execute(sa.text(statement))
+
+
+@event.listens_for(ratings_table, "before_drop")
+def _drop_round_triggers(target, connection, **_) -> None:
+    if connection.dialect.name == "postgresql":  # the triggers go with their functions
+        for function in ("check", "cascade", "key", "truncate"):
+            connection.exec_driver_sql(f"DROP FUNCTION IF EXISTS fk_ratings_round_id_rounds_{function}() CASCADE")
+
+
+def compared_objects(dialect: str):
+    """Alembic's ``include_object`` for a database of this dialect: a constraint declared for other
+    databases only (``_only_on``) is not expected there."""
+
+    def include(obj, name, type_, reflected, compare_to) -> bool:
+        dialects = None if reflected else getattr(obj, "info", {}).get("dialects")
+        return dialects is None or dialect in dialects
+
+    return include
 
 # Shared state (0002): who may do what, what they did, and the district's settings, so that several app
 # servers on one PostgreSQL behave as one. framework/state.py reads and writes them.
@@ -739,12 +864,10 @@ class Store:
             if self.backend == "postgresql":
                 from psycopg.copy import QueuedLibpqWriter
 
-                # CSV: a NULL rating is an empty field; text is always quoted, "" stays "" (FORCE_NOT_NULL
-                # says so again); a writer thread sends one slice while the next is being made
-                with cursor.copy(f"COPY ratings ({', '.join(_COLUMNS)}) FROM STDIN WITH (FORMAT csv, "
-                                 "FORCE_NOT_NULL (respondent, area_id, name, role, group_name, status, email))",
+                # binary: the server parses nothing; a writer thread sends one slice while the next is made
+                with cursor.copy(f"COPY ratings ({', '.join(_COLUMNS)}) FROM STDIN WITH (FORMAT binary)",
                                  writer=QueuedLibpqWriter(cursor)) as copy:
-                    for part in rows.csv_slices(round_id):
+                    for part in rows.copy_slices(round_id):
                         copy.write(part)
             else:
                 sql = f"INSERT INTO ratings ({', '.join(_COLUMNS)}) VALUES ({', '.join('?' * len(_COLUMNS))})"
@@ -870,7 +993,10 @@ class StoredRows:
         """People with at least one rating."""
         codes, texts = self.columns["status"]
         rated = (texts == RATED)[codes]
-        return len(np.unique(self.columns["respondent"][0][rated]))
+        people, keys = self.columns["respondent"]
+        seen = np.zeros(len(keys) + 1, dtype=bool)  # marked, not sorted (a code of -1 marks the extra one)
+        seen[people[rated]] = True
+        return int(np.count_nonzero(seen))
 
     def frame(self) -> pd.DataFrame:
         """Every row at once (respondent, name, role, group, area_id, rating, status, email)."""
@@ -879,11 +1005,15 @@ class StoredRows:
         return pd.DataFrame({c: out[c] for c in _FRAME_COLUMNS})
 
     def _levels(self) -> tuple[np.ndarray, np.ndarray]:
-        """Each row's rating as a code into the distinct levels, NULL (None) last."""
+        """Each row's rating as a code into the distinct levels (ascending), NULL (None) last. Ratings are
+        small integers: the levels present are counted, not sorted, and the codes are one byte each."""
         known = ~np.isnan(self.rating)
-        levels = np.unique(self.rating[known])
-        codes = np.full(len(self.rating), len(levels), dtype=np.intp)
-        codes[known] = np.searchsorted(levels, self.rating[known])
+        values = self.rating[known].astype(np.int64)
+        low = int(values.min()) if len(values) else 0
+        present = np.bincount(values - low) > 0
+        levels = np.flatnonzero(present) + low
+        codes = np.full(len(self.rating), len(levels), dtype=np.min_scalar_type(len(levels)))
+        codes[known] = (np.cumsum(present) - 1)[values - low]
         return codes, np.array([int(v) for v in levels] + [None], dtype=object)
 
     def python_slices(self, round_id: int):
@@ -897,28 +1027,44 @@ class StoredRows:
             yield zip(itertools.repeat(round_id), *texts, levels[level_codes[part]].tolist(),
                       status[1][status[0][part]].tolist(), email[1][email[0][part]].tolist())
 
-    def csv_slices(self, round_id: int):
-        """Slices of rows as CSV in _COLUMNS order (for COPY … FORMAT csv), written by Arrow from the
-        codes and distinct values: text quoted, a NULL rating empty."""
+    def copy_slices(self, round_id: int):
+        """The rows in PostgreSQL's binary COPY format, in _COLUMNS order, a slice of rows at a time (the
+        signature first, the trailer last). Each distinct value is encoded once as a field (its length,
+        then its bytes: UTF-8 text, a big-endian smallint, length -1 for a NULL rating), and Arrow joins
+        each row's fields: nothing to quote or escape, and nothing for the server to parse."""
         import pyarrow as pa
-        import pyarrow.csv as pa_csv
+        import pyarrow.compute as pc
+
+        nothing = pa.scalar(b"", type=pa.large_binary())  # the separator binary_join_element_wise puts between
+
+        def fields(values: np.ndarray) -> pa.Array:
+            data = pa.array(values, type=pa.string()).cast(pa.large_binary())
+            lengths = pc.binary_length(data).to_numpy(zero_copy_only=False).astype(">i4")
+            prefix = pa.FixedSizeBinaryArray.from_buffers(pa.binary(4), len(lengths),
+                                                           [None, pa.py_buffer(lengths.tobytes())])
+            return pc.binary_join_element_wise(prefix.cast(pa.large_binary()), data, nothing)
 
         names = {"respondent": "respondent", "area_id": "area_id", "name": "name", "role": "role",
                  "group": "group_name", "status": "status", "email": "email"}
-        dictionaries = {c: pa.array(texts, type=pa.string()) for c, (_, texts) in self.columns.items()}
-        index_type = pa.int32()
-        options = pa_csv.WriteOptions(include_header=False)
+        encoded = {names[c]: (codes, fields(texts)) for c, (codes, texts) in self.columns.items()}
+        level_codes, levels = self._levels()
+        encoded["rating"] = level_codes, pa.array(
+            [b"\xff\xff\xff\xff" if v is None else struct.pack(">ih", 2, v) for v in levels], type=pa.large_binary())
+        head = pa.scalar(struct.pack(">hii", len(_COLUMNS), 4, round_id), type=pa.large_binary())  # round_id: int4
+        yield _COPY_SIGNATURE
         for start in range(0, len(self), _SLICE):
             part = slice(start, start + _SLICE)
-            rating = self.rating[part]
-            arrays = {"round_id": pa.array(np.full(len(rating), round_id, dtype=np.int32)),
-                      "rating": pa.array(np.nan_to_num(rating).astype(np.int16), mask=np.isnan(rating))}
-            for c, (codes, _) in self.columns.items():
-                arrays[names[c]] = pa.DictionaryArray.from_arrays(pa.array(codes[part], type=index_type),
-                                                                  dictionaries[c])
-            sink = pa.BufferOutputStream()
-            pa_csv.write_csv(pa.table({c: arrays[c] for c in _COLUMNS}), sink, options)
-            yield memoryview(sink.getvalue())
+            rows = pc.binary_join_element_wise(
+                head, *(values.take(pa.array(codes[part])) for codes, values in (encoded[c] for c in _COLUMNS[1:])),
+                nothing)
+            assert rows.null_count == 0
+            offsets = np.frombuffer(rows.buffers()[1], dtype=np.int64, count=len(rows) + 1, offset=rows.offset * 8)
+            yield memoryview(rows.buffers()[2])[offsets[0]:offsets[-1]]
+        yield _COPY_TRAILER
+
+
+_COPY_SIGNATURE = b"PGCOPY\n\xff\r\n\x00" + bytes(8)  # the signature, no flags, no header extension
+_COPY_TRAILER = b"\xff\xff"  # a field count of -1
 
 
 _FRAME_COLUMNS = ["respondent", "name", "role", "group", "area_id", "rating", "status", "email"]

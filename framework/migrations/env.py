@@ -13,7 +13,7 @@ Every migration must run on SQLite and PostgreSQL (``render_as_batch`` lets SQLi
 
 from alembic import context
 
-from framework.store import SCHEMA_VERSION_TABLE, create_store_engine, database_url, metadata
+from framework.store import SCHEMA_VERSION_TABLE, compared_objects, create_store_engine, database_url, metadata
 
 config = context.config
 
@@ -25,6 +25,7 @@ def _run(connection) -> None:
         version_table=SCHEMA_VERSION_TABLE,
         render_as_batch=connection.dialect.name == "sqlite",
         compare_type=True,
+        include_object=compared_objects(connection.dialect.name),  # SQLite's foreign key is a trigger on PostgreSQL
     )
     with context.begin_transaction():
         context.run_migrations()
