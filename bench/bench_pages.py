@@ -276,7 +276,7 @@ def measure_campaign(people: int, repeat: int, pages: list[str], api: bool = Fal
     st.cache_data.clear()
     st.cache_resource.clear()  # the upload bench's store (another database) and figures
     seeded = seed_campaigns(url, people, api)
-    print(f"  seeded two rounds of {people:,} people in {seeded['seconds']:.1f} s", file=sys.stderr, flush=True)
+    print(f"  seeded three rounds of {people:,} people in {seeded['seconds']:.1f} s", file=sys.stderr, flush=True)
     who = {"admin": (ADMIN, ADMIN_NAME), "person": seeded["person"], "supervisor": seeded["supervisor"]}
     sessions = {}
 
