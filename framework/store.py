@@ -979,8 +979,9 @@ class StoredRows:
         for name in ("name", "role", "group", "area_id", "status", "email"):
             columns[name] = _distinct_texts(tidy[name]) if name in tidy else blank
         codes, texts = columns["email"]
-        if len(texts):  # as np.char.lower did it row by row before, once per distinct email
-            columns["email"] = codes, np.char.lower(texts.astype(str)).astype(object)
+        if len(texts):  # as access.normal_email lower-cases a signed-in person's email (Python's str.lower,
+            # which may lengthen a text: "İ" is "i̇"), once per distinct email
+            columns["email"] = codes, np.array([t.lower() for t in texts], dtype=object)
         codes, texts = columns["status"]
         rating = tidy["rating"].astype("Int64").to_numpy(dtype="float64", na_value=np.nan)
         rating[(texts != RATED)[codes]] = np.nan  # a rating exists exactly when the cell was rated

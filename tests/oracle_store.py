@@ -40,8 +40,10 @@ def rating_rows(tidy: pd.DataFrame) -> pd.DataFrame:
         "area_id": _text_column(tidy["area_id"]),
         "rating": pd.array(rating, dtype="Float64").astype("Int64"),
         "status": status,
-        "email": (np.char.lower(_text_column(tidy["email"]).astype(str)).astype(object) if "email" in tidy and len(tidy)
-                  else blank),
+        # (the one change since this copy was frozen: np.char.lower cut off an email whose lower case is
+        # longer, "İlker@x.org" as "i̇lker@x.or"; every email is lower-cased whole, as a signed-in one is)
+        "email": (np.array([t.lower() for t in _text_column(tidy["email"])], dtype=object) if "email" in tidy
+                  and len(tidy) else blank),
     })
 
 
