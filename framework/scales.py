@@ -207,6 +207,18 @@ class Scale(BaseModel):
         )
 
     def _parse_unique(self, raw: pd.Series) -> pd.DataFrame:
+        """Each answer of ``raw`` read (a frame aligned with it); the few distinct answers of an import
+        are read once per scale, though choosing the scale and reading the cells both ask."""
+        key = (self, tuple(raw.tolist()))
+        known = _PARSED.get(key)
+        if known is None:
+            known = self._parse_text(raw.reset_index(drop=True))
+            if len(_PARSED) >= 32:
+                _PARSED.pop(next(iter(_PARSED)))
+            _PARSED[key] = known
+        return known.set_axis(raw.index)
+
+    def _parse_text(self, raw: pd.Series) -> pd.DataFrame:
         stripped = raw.str.strip()
         norm = stripped.map(normalize_text, na_action="ignore").astype("string").fillna("")
         missing_words = {normalize_text(w) for w in self.missing}
@@ -256,18 +268,25 @@ class Scale(BaseModel):
         reason[other & ~with_digit] = f"not a level of the {self.name} scale ({levels}) nor N/A"
         return pd.DataFrame({"rating": rating, "status": status, "reason": reason})
 
-    def score(self, counts: pd.Series, foreign: set[str]) -> tuple[int, int, int]:
+    def score(self, counts: pd.Series, foreign: set[str], words: pd.Series | None = None) -> tuple[int, int, int]:
         """For answer counts (distinct answer -> how many): answers read as levels, answers naming
-        one of this scale's labels, and answers naming a label only another scale has."""
+        one of this scale's labels, and answers naming a label only another scale has. ``words``:
+        each answer's label, normalised (:func:`answer_words`), when already found."""
         answers = pd.Series(counts.index, dtype="string")
         n = counts.to_numpy()
         parsed = self._parse_unique(answers)
         rated = int(n[parsed["status"].eq(RATED).to_numpy()].sum())
-        words = _split(answers.str.strip())["label"].fillna(answers).map(normalize_text)
+        if words is None:
+            words = answer_words(answers)
         own = set(self._label_map())
         named = int(n[words.isin(own).to_numpy()].sum())
         alien = int(n[words.isin(foreign - own).to_numpy()].sum())
         return rated, named, alien
+
+
+def answer_words(answers: pd.Series) -> pd.Series:
+    """Each answer's label (the answer itself when it has no number), normalised."""
+    return _split(answers.str.strip())["label"].fillna(answers).map(normalize_text)
 
 
 class _ScaleFile(BaseModel):
@@ -300,6 +319,9 @@ def default_scale() -> Scale:
     return next(iter(builtin_scales().values()))
 
 
+_PARSED: dict[tuple, pd.DataFrame] = {}  # (scale, answers) -> Scale._parse_text's frame, the latest few
+
+
 @dataclass(frozen=True)
 class ScaleChoice:
     scale: Scale
@@ -319,8 +341,9 @@ def detect_scale_counts(counts: pd.Series) -> ScaleChoice:
     labels = {s.id: set(s._label_map()) for s in candidates}
     everything = set().union(*labels.values())
     scored = []
+    words = answer_words(pd.Series(counts.index, dtype="string"))  # (the same for every scale)
     for i, s in enumerate(candidates):
-        rated, named, alien = s.score(counts, everything)
+        rated, named, alien = s.score(counts, everything, words)
         scored.append((rated - alien, named, i, s))
     scored.sort(key=lambda t: (-t[0], -t[1], t[2]))
     rated, named, _, best = scored[0]
