@@ -59,12 +59,16 @@ class TargetSet(BaseModel):
 
     def match_roles(self, roles: pd.Series) -> pd.Series:
         """The role profile id for each role text ("" when none matches); vectorised over distinct values."""
-        lookup = self.role_lookup()
         codes, uniques = pd.factorize(roles.astype("string").fillna(""))
-        matched = pd.Series(uniques).map(lambda t: lookup.get(normalize_text(t), "")).astype("string")
+        matched = pd.Series(self.match_role_values(uniques), dtype="string")
         out = matched.iloc[codes].reset_index(drop=True)
         out.index = roles.index
         return out
+
+    def match_role_values(self, texts) -> list[str]:
+        """The role profile id of each distinct role text ("" when none matches)."""
+        lookup = self.role_lookup()
+        return [lookup.get(normalize_text(t), "") for t in texts]
 
     def _convert(self, value: float, scale: Scale) -> int:
         src = get_scale(self.scale)

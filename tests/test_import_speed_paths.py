@@ -14,6 +14,7 @@ from __future__ import annotations
 import csv
 import dataclasses
 import io
+import os
 from pathlib import Path
 
 import numpy as np
@@ -64,23 +65,36 @@ def test_a_ragged_file_or_one_near_a_limit_is_measured_first():
     long_cell = b"a,b\n" + b"x" * 3 + b",1\n"  # 3 characters: within TINY's 5, but past half of it
     quick, measured = _both(long_cell, TINY)
     assert quick is None and not isinstance(measured, SurveyFileError)
-    numbers = b"1,2\n3,4\n"  # no text at all: pandas reads numbers, whose written length is not known
-    assert _both(numbers)[0] is None
+    numbers = b"1,2\n3,4\n"  # no text at all: pandas would read numbers; they are read again as text
+    quick, measured = _both(numbers)
+    assert quick is not None
+    pd.testing.assert_frame_equal(quick, measured, check_exact=True)
+    assert quick.to_numpy().tolist() == [["1", "2"], ["3", "4"]]
 
 
-def test_a_column_pandas_reads_partly_as_numbers_is_measured_and_imports_as_before():
+def _csv_text(data: bytes) -> list[list[str]]:
+    return list(csv.reader(io.StringIO(data.decode("utf-8"), newline="")))
+
+
+def test_a_column_pandas_reads_partly_as_numbers_keeps_the_files_text():
     """pandas infers a long column's type block by block: a header of text above 300,000 numeric IDs is
-    read as text in one block and numbers in the next. Such a file takes the long way, as before."""
-    from framework.importer.limits import COMMAND_LINE
+    read as text in one block and as numbers in the next, where "000123" would become 123 and "3.50"
+    3.5. Such columns are read again as text: every cell is what the file says, on either path."""
     from tests.test_import_equivalence import assert_same_import
 
     areas = [a.name for a in FW.areas[:2]]
-    data = ("Respondent ID,Name," + ",".join(areas) + "\n"
-            + "".join(f"{i},P{i},3,2\n" for i in range(300_000))).encode()
-    quick, measured = _both(data, COMMAND_LINE)
-    assert quick is None and not isinstance(measured, SurveyFileError)
-    assert pd.api.types.infer_dtype(measured[0], skipna=True) == "mixed-integer"  # (what makes it so)
-    assert_same_import(data, "ids.csv", limits=COMMAND_LINE)
+    plain = ("Respondent ID,Name," + ",".join(areas) + "\n"
+             + "".join(f"{i},P{i},3,2\n" for i in range(300_000))).encode()
+    assert_same_import(plain, "ids.csv", limits=COMMAND_LINE)  # (the old importer's text was right here)
+
+    padded = ("Staff ID,Score,Name\n" + "".join(f"{i % 1000:06d},{(i % 9) / 2:.2f},P{i}\n"
+                                                for i in range(300_000))).encode()
+    quick, measured = _both(padded, COMMAND_LINE)
+    assert quick is not None and not isinstance(measured, SurveyFileError)
+    pd.testing.assert_frame_equal(quick, measured, check_exact=True)
+    cells = table.read_table(padded, "ids.csv", COMMAND_LINE).cells
+    assert cells.to_numpy().tolist() == _csv_text(padded)
+    assert cells.iat[299_000, 0] == "000999" and cells.iat[299_000, 1] == "0.50"
 
 
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -117,12 +131,106 @@ def test_a_file_is_read_as_its_bytes_are(tmp_path):
                 assert getattr(from_file.report, field.name) == getattr(from_bytes.report, field.name), field.name
 
 
-def test_an_oversized_file_is_refused_before_it_is_read(tmp_path, monkeypatch):
+def _big_messy(rows: int = 160_000) -> bytes:
+    """Over pandas' 5 MB threshold for its threaded read, with what splits badly: quoted line ends,
+    quoted commas and quotes, numbers under text headers (padded, decimal), and non-ASCII text."""
+    out = ["Email,Staff ID,Comment,Score,Name"]
+    for i in range(rows):
+        comment = ('"line one\nline two, ""quoted"""' if i % 997 == 0 else
+                   "é ü 漢" if i % 13 == 0 else "")
+        out.append(f"p{i}@x.org,{i % 5000:07d},{comment},{(i % 9) / 2:.2f},Person {i}")
+    return ("\r\n".join(out) + "\r\n").encode("utf-8")
+
+
+def test_the_file_read_from_disk_is_the_table_of_its_bytes(tmp_path, monkeypatch):
+    """pandas reads a file path of several megabytes with two threads, each guessing its block's types;
+    the table is the one read from the bytes, and every cell is the file's text."""
+    path = tmp_path / "big.csv"
+    data = _big_messy()
+    path.write_bytes(data)
+    assert len(data) > 5 * 1024 * 1024
+    given_to_pandas = []
+    read_csv = pd.read_csv
+    monkeypatch.setattr(pd, "read_csv", lambda src, **kw: given_to_pandas.append(src) or read_csv(src, **kw))
+    from pandas.io.parsers import readers  # (pandas' threaded read, where this pandas has one)
+
+    threaded = []
+    if hasattr(readers, "_read_csv_parallel"):
+        parallel = readers._read_csv_parallel
+        monkeypatch.setattr(readers, "_read_csv_parallel", lambda *a: threaded.append(parallel(*a)) or threaded[-1])
+    from_disk = table.read_table(data, path.name, COMMAND_LINE, on_disk=table.OnDisk(path, path.stat())).cells
+    assert given_to_pandas and all(src == path for src in given_to_pandas), "the file itself was not read"
+    if hasattr(readers, "_read_csv_parallel"):
+        assert any(t is not None for t in threaded), "pandas did not read the file with threads"
+    given_to_pandas.clear()
+    from_bytes = table.read_table(data, path.name, COMMAND_LINE).cells
+    assert given_to_pandas and not any(isinstance(src, Path) for src in given_to_pandas)
+    pd.testing.assert_frame_equal(from_disk, from_bytes, check_exact=True)
+    assert from_disk.to_numpy().tolist() == _csv_text(data)
+
+
+def test_a_file_changed_after_its_bytes_were_read_is_not_read_from_disk(tmp_path):
+    path = tmp_path / "changing.csv"
+    data = synthetic.wide(800, seed=5)
+    path.write_bytes(data)
+    before = path.stat()
+    path.write_bytes(data.replace(b"Proficient", b"Profic1ent"))  # same size, other text
+    os.utime(path, ns=(before.st_atime_ns, before.st_mtime_ns + 10**9))
+    cells = table.read_table(data, path.name, COMMAND_LINE, on_disk=table.OnDisk(path, before)).cells
+    pd.testing.assert_frame_equal(cells, table.read_table(data, path.name, COMMAND_LINE).cells, check_exact=True)
+    assert not cells.isin(["3 - Profic1ent"]).any().any()
+
+
+@pytest.mark.parametrize("prefix, encoding", [(b"\xef\xbb\xbf", "utf-8"), (b"", "cp1252")])
+def test_only_plain_utf8_is_read_from_disk(tmp_path, monkeypatch, prefix, encoding):
+    """A BOM, or Windows-1252 text, means the bytes pandas must read are not the file's."""
+    path = tmp_path / "other.csv"
+    data = prefix + "Name,Score\nRenée,3\n".encode(encoding)
+    path.write_bytes(data)
+    given_to_pandas = []
+    read_csv = pd.read_csv
+    monkeypatch.setattr(pd, "read_csv", lambda src, **kw: given_to_pandas.append(src) or read_csv(src, **kw))
+    cells = table.read_table(data, path.name, COMMAND_LINE, on_disk=table.OnDisk(path, path.stat())).cells
+    assert not any(isinstance(src, Path) for src in given_to_pandas)
+    assert cells.to_numpy().tolist() == [["Name", "Score"], ["Renée", "3"]]
+
+
+def test_an_oversized_file_is_refused_before_it_is_read(tmp_path):
     big = tmp_path / "big.csv"
-    big.write_bytes(b"x" * 2000)
-    monkeypatch.setattr(Path, "read_bytes", lambda self: pytest.fail("read before its size was checked"))
-    with pytest.raises(SurveyFileError, match=r"big\.csv is .*at most"):
-        read_survey_file(big, FW, limits=dataclasses.replace(UPLOAD, max_bytes=1000))
+    with big.open("wb") as f:  # 64 GB of nothing (a sparse file): reading it would not end in time
+        f.truncate(64 << 30)
+    with pytest.raises(SurveyFileError, match=r"big\.csv is 64 GB.*at most"):
+        read_survey_file(big, FW, limits=UPLOAD)
+
+
+def test_a_large_file_is_mapped_and_reads_as_its_bytes(tmp_path, monkeypatch):
+    """Files of a megabyte and more are mapped into memory rather than copied; the import is the same."""
+    import mmap
+
+    from framework.importer import core
+
+    path = tmp_path / "large.csv"
+    path.write_bytes(synthetic.wide(6000, seed=2))
+    assert path.stat().st_size >= core._MAP_FROM
+    mapped = []
+
+    class Seen(mmap.mmap):
+        def __init__(self, *a, **kw):
+            mapped.append(self)
+
+    monkeypatch.setattr(mmap, "mmap", Seen)
+    from_file = read_survey_file(path, FW, limits=COMMAND_LINE)
+    assert mapped and mapped[0].closed
+    from_bytes = read_survey(path.read_bytes(), path.name, FW, limits=COMMAND_LINE)
+    assert_same_frame(from_file.ratings, from_bytes.ratings, path.name)
+    assert from_file.report.rejected_records() == from_bytes.report.rejected_records()
+    for bom, encoding in ((b"\xef\xbb\xbf", "utf-8"), (b"", "cp1252"), (b"", "utf-16")):
+        other = tmp_path / f"large-{encoding}{len(bom)}.csv"
+        other.write_bytes(bom + path.read_bytes().decode("utf-8").replace("Person", "Renée").encode(encoding))
+        a = read_survey_file(other, FW, limits=COMMAND_LINE)
+        b = read_survey(other.read_bytes(), other.name, FW, limits=COMMAND_LINE)
+        assert_same_frame(a.ratings, b.ratings, other.name)
+        assert a.report.file_kind == b.report.file_kind, other.name
 
 
 TEXT = st.one_of(st.none(), st.sampled_from(["", "3", "3 - Proficient", " 3", "N/A", "é", "a" * 40]))
@@ -169,3 +277,18 @@ def test_a_header_row_written_by_hand_reads_the_same_either_way():
     quick, measured = _both(buf.getvalue().encode())
     assert quick is not None
     pd.testing.assert_frame_equal(quick, measured, check_exact=True)
+
+
+@settings(max_examples=300, deadline=None)
+@given(values=st.lists(st.one_of(st.none(), st.text(alphabet=st.characters(codec="utf-8"), max_size=6),
+                                 st.sampled_from(["", " a", "a ", "\u00a0x", "x\u3000", "\x1fq", "é", "a\tb"])),
+                       max_size=12),
+       cut=st.integers(0, 3))
+def test_stripping_is_skipped_only_where_it_changes_nothing(values, cut):
+    """``_stripped`` returns the column itself when its first and last bytes show nothing to strip;
+    either way the values are pandas' own strip of the column, "" for missing."""
+    from framework.importer.core import _stripped
+
+    column = pd.Series(values, dtype="string").iloc[cut:]  # (a slice: an Arrow array with an offset)
+    expected = column.astype("string").str.strip().fillna("")
+    pd.testing.assert_series_equal(_stripped(column), expected, check_names=False)

@@ -20,9 +20,13 @@ unreadable answer is listed with its row, column, value and reason. read = used 
 
 from __future__ import annotations
 
+import contextlib
+import mmap
+import os
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
+from stat import S_ISREG
 
 import numpy as np
 import pandas as pd
@@ -43,7 +47,7 @@ from framework.importer.columns import (
 from framework.importer.errors import SurveyFileError
 from framework.importer.limits import UPLOAD, Limits, size_text
 from framework.importer.sources import pick_format
-from framework.importer.table import RawTable, blank_rows, read_table
+from framework.importer.table import OnDisk, RawTable, blank_rows, read_table
 from framework.mapping import MappingProfile, find_profile
 from framework.scales import (
     BLANK,
@@ -156,18 +160,37 @@ def read_survey(
 def read_survey_file(path: Path, framework: Framework, scale: str | Scale = "auto", targets: TargetSet | None = None,
                      limits: Limits = UPLOAD) -> ImportResult:
     """:func:`read_survey` of a file, whose bytes are let go once the table is read from them (a
-    million-row file's bytes need not stay in memory beside everything built from them)."""
+    million-row file's bytes need not stay in memory beside everything built from them).
+
+    A large file is mapped into memory rather than copied: its bytes are checked where the operating
+    system already holds them, and pandas reads it by its path (with two threads), both as long as
+    it is unchanged. (A file cut short by another program while it is read ends the process: this
+    is the command line's reading of the user's own file, not the app's upload.)"""
     try:
-        size = path.stat().st_size
-        if size > limits.max_bytes:  # before reading it: the limit is on the bytes
-            raise SurveyFileError(f"{path.name} is {size_text(size)}; the dashboard reads files of at most "
-                                  f"{size_text(limits.max_bytes)}.")
-        data = path.read_bytes()
-    except OSError as exc:
-        raise SurveyFileError(f"{path} cannot be read ({exc.strerror})") from None
-    raw = read_table(data, path.name, limits)
-    del data
+        with path.open("rb") as f:
+            st = os.fstat(f.fileno())
+            if st.st_size > limits.max_bytes:  # before reading it: the limit is on the bytes
+                raise SurveyFileError(f"{path.name} is {size_text(st.st_size)}; the dashboard reads files of "
+                                      f"at most {size_text(limits.max_bytes)}.")
+            if st.st_size >= _MAP_FROM and S_ISREG(st.st_mode):
+                # mapped in one call (MAP_POPULATE: no page fault per 4 KB page as it is read)
+                data = mmap.mmap(f.fileno(), 0, flags=mmap.MAP_SHARED | getattr(mmap, "MAP_POPULATE", 0),
+                                 prot=mmap.PROT_READ)
+            else:  # (read_table refuses one byte more than the limit: a pipe's size is not known ahead)
+                data = f.read(limits.max_bytes + 1)
+    except (OSError, ValueError) as exc:
+        raise SurveyFileError(f"{path} cannot be read ({getattr(exc, 'strerror', None) or exc})") from None
+    try:
+        raw = read_table(data, path.name, limits, on_disk=OnDisk(path, st))
+    finally:
+        if isinstance(data, mmap.mmap):
+            with contextlib.suppress(BufferError):  # (a view still held elsewhere: unmapped when let go)
+                data.close()
+        del data
     return _read_survey(raw, path.name, framework, scale, targets)
+
+
+_MAP_FROM = 1 << 20  # files of a megabyte and more are mapped rather than copied
 
 
 def _read_survey(raw: RawTable, filename: str, framework: Framework, scale: str | Scale = "auto",
@@ -413,18 +436,17 @@ def _identity(frame: pd.DataFrame, ident: dict[str, str]) -> tuple[pd.DataFrame,
     email = col("email")
     lower = email.str.lower()
     valid_email = email.str.contains("@", regex=False) & ~lower.str.startswith("anonymous")
-    rid = col("respondent_id")
     key = "email:" + lower
     other = ~valid_email.to_numpy(dtype=bool)
     if other.any():  # a respondent ID, else the row: built only for the rows without an email
         rows = pd.Series(frame.index[other], index=frame.index[other]).astype("string")
-        their_rid = rid[other]
+        their_rid = col("respondent_id")[other]
         key[other] = ("id:" + their_rid).where(their_rid.ne(""), "row:" + rows)
     if key.is_unique:  # the usual case, found with one hash of each key
         repeated = np.zeros(len(key), dtype=bool)
     else:
         repeated = (key.duplicated(keep=False) & ~key.str.startswith("row:")).to_numpy(dtype=bool)
-    stamp = pd.Series(pd.NaT, index=frame.index, dtype="datetime64[ns]")
+    stamp = pd.Series(np.full(len(frame), np.datetime64("NaT"), dtype="datetime64[ns]"), index=frame.index)
     if repeated.any():  # only needed to decide which of a person's responses is the latest
         stamp[repeated] = parse_timestamps(col("timestamp")[repeated])
     people = pd.DataFrame({
@@ -438,18 +460,41 @@ def _stripped(values: pd.Series) -> pd.Series:
     """Text without surrounding white space, "" for missing; the column itself when that changes nothing
     (a million names need not be copied to find them already clean)."""
     text = values.astype("string")
-    out = text.str.strip().fillna("")
-    if not text.hasnans and _text_bytes(out) == _text_bytes(text):  # stripping only ever removes
+    if not text.hasnans and not _may_need_strip(text):
         return text
-    return out
+    return text.str.strip().fillna("")
 
 
-def _text_bytes(text: pd.Series) -> int:
-    """The bytes of all the column's text (Arrow-backed: from the lengths, nothing decoded)."""
-    try:
-        return int(pc.sum(pc.binary_length(pa.array(text.array))).as_py() or 0)
-    except (pa.ArrowException, TypeError):  # not Arrow-backed text: count the characters
-        return int(text.str.len().sum())
+# A string whose first and last bytes are printable ASCII other than a space has no white space to
+# strip by any definition (Unicode's, Python's or Arrow's); every other string is stripped.
+_PLAIN_EDGE = np.zeros(256, dtype=bool)
+_PLAIN_EDGE[0x21:0x7F] = True
+
+
+def _may_need_strip(text: pd.Series) -> bool:
+    """Whether any value might start or end with white space, from its first and last bytes (Arrow's
+    offsets, read as arrays: nothing decoded); True when the text is not Arrow-backed."""
+    if not isinstance(text.array, pd.arrays.ArrowStringArray):
+        return True
+    arrow = pa.array(text.array)  # (the array's own Arrow data: nothing converted)
+    for chunk in arrow.chunks if isinstance(arrow, pa.ChunkedArray) else [arrow]:
+        if chunk.type not in (pa.string(), pa.large_string()) or chunk.null_count:
+            return True
+        if not len(chunk):
+            continue
+        _, offsets, data = chunk.buffers()
+        width = np.int64 if chunk.type == pa.large_string() else np.int32
+        at = np.frombuffer(offsets, dtype=width)[chunk.offset : chunk.offset + len(chunk) + 1]
+        starts, ends = at[:-1], at[1:]
+        filled = ends > starts
+        if not filled.all():
+            starts, ends = starts[filled], ends[filled]
+        if not len(starts):
+            continue
+        byte = np.frombuffer(data, dtype=np.uint8)
+        if not (_PLAIN_EDGE[byte[starts]].all() and _PLAIN_EDGE[byte[ends - 1]].all()):
+            return True
+    return False
 
 
 _STAMP_FORMATS = [
@@ -510,9 +555,19 @@ def _wide(rows: np.ndarray, area_cols, people, repeated, answers: Answers, sc: S
     codes = answers.codes if everyone else answers.codes[at]
     level = np.nan_to_num(parsed.rating, nan=0.0)
     small = np.int16 if all(-(2**15) <= v < 2**15 for v in sc.values) else np.int64
+    # role, group and role profile: factorized once here (a handful of values over a million people),
+    # and the factorizations kept for the publication
+    factorized = {f: pd.factorize(kept[f].astype("string"), use_na_sentinel=False) for f in ("role", "group")}
+    role_codes, role_texts = factorized["role"]
+    ids_codes, ids = pd.factorize(np.asarray(targets.match_role_values(role_texts), dtype=object),
+                                  use_na_sentinel=False)
+    factorized["role_id"] = (ids_codes[role_codes], ids)
+    role_id = pd.Series(pd.array(np.asarray(ids, dtype=object), dtype="string").take(factorized["role_id"][0]),
+                        index=kept.index)
     wide = WideRatings(
         people=pd.DataFrame({f: kept[f] for f in ("respondent", "name", "email", "role", "group")}
-                            | {"role_id": targets.match_roles(kept["role"])}),
+                            | {"role_id": role_id}),
+        factorized=factorized,
         columns=cols,
         area_pos=np.array([framework.area_ids.index(area_cols[c]) for c in cols], dtype=np.intp),
         area_ids=list(framework.area_ids),
@@ -536,6 +591,9 @@ class WideRatings:
     status: np.ndarray  # people x columns: int8 codes into STATUSES
     rating: np.ndarray  # people x columns: the level where rated (status "rated"), else 0
     scale: Scale
+    # people's role, group and role_id as pd.factorize gives them (a code per person, the distinct
+    # values), found once at import; None (or not matching the people): found when needed
+    factorized: dict[str, tuple[np.ndarray, np.ndarray]] | None = field(default=None, repr=False, compare=False)
 
     def status_counts(self) -> dict[str, int]:
         return {s: int(np.count_nonzero(self.status == i)) for i, s in enumerate(STATUSES)}
@@ -581,7 +639,12 @@ class WideRatings:
         def clean(name: str, values: pd.Series) -> np.ndarray:
             """The distinct values cleaned, then an integer take; and the grid's factorization of the
             cleaned values (``Grid.distinct``), found from the few distinct values, not the rows."""
-            codes, uniques = pd.factorize(values.astype("string"), use_na_sentinel=False)
+            column = name.removesuffix("_value")
+            known = (self.factorized or {}).get(column)
+            if known is not None and len(known[0]) == len(values):
+                codes, uniques = known
+            else:
+                codes, uniques = pd.factorize(values.astype("string"), use_na_sentinel=False)
             cleaned = pd.Series(uniques, dtype="string").fillna("").str.strip().to_numpy(dtype=object)
             merged, kept = pd.factorize(cleaned, use_na_sentinel=False)  # ("A" and "A " are one value)
             distinct[name] = (merged[codes], np.asarray(kept, dtype=object))

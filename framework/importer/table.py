@@ -12,9 +12,13 @@ from __future__ import annotations
 import codecs
 import csv
 import io
+import mmap
+import os
 import sys
 import warnings
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -77,6 +81,28 @@ class RawTable:
         return f"CSV ({self.encoding}, {names.get(self.delimiter or ',', repr(self.delimiter))}-separated)"
 
 
+@dataclass(frozen=True)
+class OnDisk:
+    """The file a table's bytes were read from, as it was when they were read. pandas reads a CSV of
+    several megabytes with two threads when it is given the file's path (and with one from bytes in
+    memory), so the usual UTF-8 file is read from here, once its bytes have been checked, as long as
+    the file is still the one they were read from."""
+
+    path: Path
+    stat: os.stat_result
+
+    def unchanged(self) -> bool:
+        try:
+            now = os.stat(self.path)
+        except OSError:
+            return False
+        return _identity(now) == _identity(self.stat)
+
+
+def _identity(st: os.stat_result) -> tuple:
+    return st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns
+
+
 def filled_mask(cells: pd.DataFrame) -> np.ndarray:
     """Cells with something other than white space, as a boolean matrix (one pass over the values,
     whatever the number of columns)."""
@@ -119,7 +145,11 @@ def _why(exc: BaseException) -> str:
     return text if len(text) <= 120 else text[:117] + "…"
 
 
-def read_table(data: bytes, filename: str = "upload", limits: Limits = UPLOAD) -> RawTable:
+def read_table(data: bytes | mmap.mmap, filename: str = "upload", limits: Limits = UPLOAD, *,
+               on_disk: OnDisk | None = None) -> RawTable:
+    """The raw table of a file's bytes (or of the file mapped into memory: see ``read_survey_file``).
+    ``on_disk``: the file they were read from (see :class:`OnDisk`); the table is the same with it or
+    without it, only read sooner."""
     if not data:
         raise SurveyFileError(f"{filename} is empty (0 bytes); {EXPECTED}.")
     if len(data) > limits.max_bytes:
@@ -136,17 +166,19 @@ def read_table(data: bytes, filename: str = "upload", limits: Limits = UPLOAD) -
     for magic, what in _MAGIC:
         if head.startswith(magic):
             raise SurveyFileError(f"{filename} is {what}, not a table; {EXPECTED}.")
-    if data.isspace():  # (not data.strip(), without a copy of the file)
+    if _all_chunks(data, bytes.isspace):  # (not data.strip(), without a copy of the file)
         raise SurveyFileError(f"{filename} is empty: it holds only white space ({size_text(len(data))}); {EXPECTED}.")
-    return _read_csv(data, filename, limits)
+    if on_disk is not None and on_disk.stat.st_size != len(data):
+        on_disk = None
+    return _read_csv(data, filename, limits, on_disk)
 
 
 # ---- CSV ------------------------------------------------------------------------------------
 def _encoding(data: bytes, filename: str) -> tuple[bytes, str]:
     """The bytes to measure (UTF-8 or Windows-1252; UTF-16 re-encoded as UTF-8) and the encoding's name."""
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+    if data[:2] in (b"\xff\xfe", b"\xfe\xff"):
         try:
-            return data.decode("utf-16").encode("utf-8"), "UTF-16"
+            return data[:].decode("utf-16").encode("utf-8"), "UTF-16"
         except UnicodeDecodeError:
             raise SurveyFileError(f"{filename} starts like a UTF-16 text file but is not one; {EXPECTED}.") from None
     sample = data[:65536]
@@ -156,13 +188,30 @@ def _encoding(data: bytes, filename: str) -> tuple[bytes, str]:
             f"{filename} is not a text or spreadsheet file ({controls:,} of its first {len(sample):,} bytes are "
             f"control codes); {EXPECTED}."
         )
-    if data.startswith(b"\xef\xbb\xbf"):
+    if data[:3] == b"\xef\xbb\xbf":
         return data[3:], "UTF-8 with BOM"
     return data, ("UTF-8" if _is_utf8(data) else "Windows-1252")
 
 
-def _is_utf8(data: bytes) -> bool:
-    if data.isascii():  # one pass in C; ASCII is UTF-8
+def _all_chunks(data: bytes | mmap.mmap, test) -> bool:
+    """``test`` (``bytes.isascii``, ``bytes.isspace``) of the whole file, a megabyte at a time: a mapped
+    file has no such methods, and its bytes are not copied whole to ask."""
+    if isinstance(data, bytes):
+        return test(data)
+    step = 1 << 20
+    return len(data) > 0 and all(test(data[at : at + step]) for at in range(0, len(data), step))
+
+
+def _is_ascii(data: bytes | mmap.mmap) -> bool:
+    if isinstance(data, bytes):
+        return data.isascii()
+    whole = len(data) // 8 * 8  # a mapped file: eight bytes at a time, their top bits or-ed together
+    top = np.bitwise_or.reduce(np.frombuffer(data, dtype=np.uint64, count=whole // 8)) if whole else 0
+    return not int(top) & 0x8080808080808080 and data[whole:].isascii()
+
+
+def _is_utf8(data: bytes | mmap.mmap) -> bool:
+    if _is_ascii(data):  # one pass in C; ASCII is UTF-8
         return True
     decoder = codecs.getincrementaldecoder("utf-8")()
     try:  # chunk by chunk: no copy of the whole file as text
@@ -185,7 +234,24 @@ def _sniff_delimiter(text: str) -> str:
         return best if counts[best] else ","
 
 
-def _read_csv(data: bytes, filename: str, limits: Limits) -> RawTable:
+def _read_csv(data: bytes, filename: str, limits: Limits, on_disk: OnDisk | None = None) -> RawTable:
+    if len(data) < _AHEAD_FROM:
+        return _read_csv_with(data, filename, limits, on_disk, None)
+    # a large file's line ends are counted on a second thread (numpy lets go of the interpreter) while
+    # this one checks its encoding; the thread has ended before the bytes can be let go
+    with ThreadPoolExecutor(1, thread_name_prefix="line-ends") as pool:
+        line_ends = pool.submit(records_at_most, data)
+        try:
+            return _read_csv_with(data, filename, limits, on_disk, line_ends)
+        finally:
+            line_ends.cancel()
+
+
+_AHEAD_FROM = 8 << 20  # bytes from which a file's line ends are counted beside its encoding check
+
+
+def _read_csv_with(data: bytes, filename: str, limits: Limits, on_disk: OnDisk | None,
+                   line_ends: Future | None) -> RawTable:
     body, encoding = _encoding(data, filename)
     head = decode_head(body, encoding, _HEAD_BYTES)
     delimiter = _sniff_delimiter(head)
@@ -195,7 +261,10 @@ def _read_csv(data: bytes, filename: str, limits: Limits) -> RawTable:
     opts = dict(sep=delimiter, header=None, keep_default_na=False, skip_blank_lines=False,
                 encoding="cp1252" if encoding == "Windows-1252" else "utf-8",
                 **({} if checked else {"encoding_errors": "replace"}))
-    cells = _read_rectangular(body, head, delimiter, limits, opts)
+    # the file itself only when its bytes are the ones checked here (plain UTF-8, nothing taken off)
+    same = on_disk if on_disk is not None and encoding == "UTF-8" and body is data else None
+    records = line_ends.result() if line_ends is not None and body is data else None
+    cells = _read_rectangular(body, head, delimiter, limits, opts, same, records)
     if cells is None:  # ragged, near a limit, or quoted unusually: measure every record first
         cells = _read_measured(body, delimiter, encoding, limits, filename, opts)
     cells = _tidy_cells(cells)
@@ -210,7 +279,43 @@ def _pandas_opts(opts: dict, columns: int) -> dict:
     return {**opts, "dtype": object} if columns > WIDE else opts
 
 
-def _read_rectangular(body: bytes, head: str, delimiter: str, limits: Limits, opts: dict) -> pd.DataFrame | None:
+def _read_text(body: bytes, opts: dict, on_disk: OnDisk | None = None) -> pd.DataFrame:
+    """``pd.read_csv`` of the bytes, every cell as the text in the file. pandas guesses a column's type
+    block by block (blocks of rows, or of the file when it reads with threads), so a long column of
+    numbers under a text header comes back partly as numbers ("007" as 7, "3.50" as 3.5): such
+    columns are read again as text. From the file on disk when it is still the one the bytes came
+    from, else from the bytes."""
+
+    def read(**more):
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            if on_disk is not None:
+                if isinstance(body, mmap.mmap) and hasattr(mmap, "MADV_DONTNEED"):
+                    # pandas maps the file itself: its pages are not also held in this mapping (they stay in
+                    # the operating system's cache, and come back here if the bytes are read again)
+                    body.madvise(mmap.MADV_DONTNEED)
+                cells = pd.read_csv(on_disk.path, **opts, **more)
+                if on_disk.unchanged():
+                    return cells
+                del cells
+            return pd.read_csv(io.BytesIO(body), **opts, **more)
+
+    cells = read()
+    numbers = [c for c in cells.columns if not _all_text(cells[c])]
+    if numbers:
+        del cells
+        cells = read(dtype={c: str for c in numbers})
+    return cells
+
+
+def _all_text(column: pd.Series) -> bool:
+    if column.dtype == object:
+        return pd.api.types.infer_dtype(column, skipna=True) in ("string", "empty")
+    return pd.api.types.is_string_dtype(column.dtype)
+
+
+def _read_rectangular(body: bytes, head: str, delimiter: str, limits: Limits, opts: dict,
+                      on_disk: OnDisk | None = None, records: int | None = None) -> pd.DataFrame | None:
     """The usual file, read without measuring every record first: every record as wide as the first
     (pandas refuses a wider one), at most as many records as line ends, and no cell near the length
     limit. Then the records, columns, cells and longest cell are within the limits exactly as
@@ -223,14 +328,13 @@ def _read_rectangular(body: bytes, head: str, delimiter: str, limits: Limits, op
     width = _first_record_width(head, delimiter, whole=len(body) <= _HEAD_BYTES)
     if not width:
         return None
-    records = records_at_most(body)
+    if records is None:  # (``records``: the same bound, counted already)
+        records = records_at_most(body)
     if records > limits.max_rows or width > limits.max_columns or records * width > limits.max_cells:
         return None
     try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            cells = pd.read_csv(io.BytesIO(body), **_pandas_opts(opts, width))
-    except (pd.errors.ParserError, pd.errors.EmptyDataError, ValueError, csv.Error, MemoryError):
+        cells = _read_text(body, _pandas_opts(opts, width), on_disk)
+    except (pd.errors.ParserError, pd.errors.EmptyDataError, ValueError, csv.Error, MemoryError, OSError):
         return None
     if cells.shape[1] != width:
         return None
@@ -255,15 +359,15 @@ def _first_record_width(head: str, delimiter: str, whole: bool) -> int:
 
 def _longest_cell(cells: pd.DataFrame) -> int:
     """The longest cell: in bytes (at least its characters) for Arrow-backed text, else characters; a
-    column pandas read as numbers, wholly or in part, is not measured: no bound."""
+    column not wholly text (which ``_read_text`` does not leave) is not measured: no bound."""
     longest = 0
     for c in cells.columns:
         column = cells[c]
         if not pd.api.types.is_string_dtype(column.dtype):
             return sys.maxsize
         if column.dtype == object:
-            if pd.api.types.infer_dtype(column, skipna=True) not in ("string", "empty"):
-                return sys.maxsize  # numbers among the text (pandas read part of the column as numbers)
+            if not _all_text(column):
+                return sys.maxsize
             top = column.map(len, na_action="ignore").max()
         else:
             top = pc.max(pc.binary_length(pa.array(column.array))).as_py()
@@ -275,6 +379,7 @@ def _longest_cell(cells: pd.DataFrame) -> int:
 def _read_measured(body: bytes, delimiter: str, encoding: str, limits: Limits, filename: str,
                    opts: dict) -> pd.DataFrame:
     """Measure every record (refusing a file over a limit in one sentence), then read the file."""
+    body = body[:]  # (a mapped file as bytes: what is measured is what pandas reads)
     try:
         shape = check_csv(body, delimiter, encoding, limits, filename)
     except SurveyFileError as exc:
@@ -282,16 +387,14 @@ def _read_measured(body: bytes, delimiter: str, encoding: str, limits: Limits, f
         raise SurveyFileError(text if text.startswith(filename) else f"{filename} {text}; {EXPECTED}.") from None
     opts = _pandas_opts(opts, shape.columns)
     try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            try:
-                return pd.read_csv(io.BytesIO(body), **opts)
-            except (pd.errors.ParserError, pd.errors.EmptyDataError):
-                # ragged rows, or empty lines above the header (pandas takes the width from the first
-                # line): give pandas the widest record's width, measured already
-                if shape.columns == 0:
-                    raise SurveyFileError(f"{filename} has no cells with content; {EXPECTED}.") from None
-                return pd.read_csv(io.BytesIO(body), names=range(shape.columns), **opts)
+        try:
+            return _read_text(body, opts)
+        except (pd.errors.ParserError, pd.errors.EmptyDataError):
+            # ragged rows, or empty lines above the header (pandas takes the width from the first
+            # line): give pandas the widest record's width, measured already
+            if shape.columns == 0:
+                raise SurveyFileError(f"{filename} has no cells with content; {EXPECTED}.") from None
+            return _read_text(body, {**opts, "names": range(shape.columns)})
     except SurveyFileError:
         raise
     except (pd.errors.ParserError, pd.errors.EmptyDataError, ValueError, csv.Error, MemoryError) as exc:
@@ -412,4 +515,4 @@ def _tidy_columns(cells: pd.DataFrame) -> pd.DataFrame:
     return cells
 
 
-__all__ = ["EXPECTED", "RawTable", "blank_rows", "filled_mask", "read_table", "zip_names"]
+__all__ = ["EXPECTED", "OnDisk", "RawTable", "blank_rows", "filled_mask", "read_table", "zip_names"]

@@ -193,7 +193,13 @@ def _read_csv(data: bytes, filename: str, limits: Limits) -> RawTable:
                 # line): give pandas the widest record's width, measured already
                 if shape.columns == 0:
                     raise SurveyFileError(f"{filename} has no cells with content; {EXPECTED}.") from None
-                cells = pd.read_csv(io.BytesIO(body), names=range(shape.columns), **opts)
+                opts["names"] = range(shape.columns)
+                cells = pd.read_csv(io.BytesIO(body), **opts)
+            # The one change made on purpose since this copy was frozen: every cell is the file's text.
+            # pandas guesses a long column's type block by block, and gave "007" as 7 and "true" as
+            # True; such a table is read again as Python strings throughout.
+            if not all(pd.api.types.infer_dtype(cells[c], skipna=True) in ("string", "empty") for c in cells.columns):
+                cells = pd.read_csv(io.BytesIO(body), **{**opts, "dtype": object})
     except SurveyFileError:
         raise
     except (pd.errors.ParserError, pd.errors.EmptyDataError, ValueError, csv.Error, MemoryError) as exc:
