@@ -4,7 +4,7 @@ respondents x 10 skill areas (25 MB and 255 MB, as Google Forms writes them).
 
 Every measurement is a fresh process, timed from its start to its exit (Python starting and importing
 its modules included) with its peak resident memory; the figures are the median of --repeat runs
-(memory: the largest). Beside the command, `read_survey_file` alone in a process of its own (the file read
+(memory: the largest), the floor and the measured commands taking turns. Beside the command, `read_survey_file` alone in a process of its own (the file read
 and imported, no publication): the importer's share. Goals (issue 13): summarize within 3x the bare
 read at 1,000,000 and 2x at 100,000, peak memory within 4x the file's size.
 
@@ -77,9 +77,15 @@ def run(args: list[str], env: dict) -> tuple[float, float, str]:
     return seconds, proc._peak_kb / 1024, out.decode()
 
 
-def measure(args: list[str], repeat: int, env: dict) -> dict:
-    runs = [run(args, env) for _ in range(repeat)]
-    return {"seconds": statistics.median(r[0] for r in runs), "mb": max(r[1] for r in runs), "out": runs[0][2]}
+def measure(commands: list[list[str]], repeat: int, env: dict) -> list[dict]:
+    """Each command ``repeat`` times, taking turns (the floor, then each measured command, then the floor
+    again...), so that a slow spell of a shared machine falls on all of them alike."""
+    runs: list[list] = [[] for _ in commands]
+    for _ in range(repeat):
+        for i, args in enumerate(commands):
+            runs[i].append(run(args, env))
+    return [{"seconds": statistics.median(r[0] for r in rs), "mb": max(r[1] for r in rs), "out": rs[0][2]}
+            for rs in runs]
 
 
 def main() -> None:
@@ -98,10 +104,10 @@ def main() -> None:
             path = Path(tmp) / f"wide_{n}.csv"
             make_csv(path, n)
             size = path.stat().st_size / 1e6
-            bare = measure([py, "-c", BARE, str(path)], args.repeat, env)
-            full = measure([py, "-m", "framework", "summarize", str(path), "--json"], args.repeat, env)
+            bare, full, alone = measure([[py, "-c", BARE, str(path)],
+                                         [py, "-m", "framework", "summarize", str(path), "--json"],
+                                         [py, "-c", IMPORT_ONLY, str(path)]], args.repeat, env)
             assert f'"respondents": {n},' in full["out"], full["out"][:200]
-            alone = measure([py, "-c", IMPORT_ONLY, str(path)], args.repeat, env)
             print(f"{n:>11,} {size:>8.1f} | {bare['seconds']:>10.2f} {bare['mb']:>6.0f} | {full['seconds']:>11.2f} "
                   f"{full['mb']:>6.0f} {full['seconds'] / bare['seconds']:>6.1f}x {full['mb'] / size:>6.1f}x | "
                   f"{alone['seconds']:>13.2f} {alone['mb']:>6.0f} {alone['seconds'] / bare['seconds']:>6.1f}x",

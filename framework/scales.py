@@ -70,9 +70,10 @@ class Answers:
         counts = np.zeros(len(union), dtype=np.int64)
         for j, (col_codes, uniques) in enumerate(factorized):
             where = union.get_indexer(pd.Index(np.asarray(uniques, dtype=object)))
-            codes[:, j] = np.where(col_codes < 0, blank, where[col_codes] if len(where) else blank)
+            # one take: a column's code -1 (missing) reads the last entry, the blank answer
+            codes[:, j] = np.append(where, blank).astype(dtype, copy=False)[col_codes]
             if len(where):
-                counts[where] += np.bincount(col_codes[col_codes >= 0], minlength=len(where))
+                counts[where] += np.bincount(col_codes + 1, minlength=len(where) + 1)[1:]
         return cls(union, codes, counts)
 
     def value_counts(self) -> pd.Series:
@@ -82,8 +83,9 @@ class Answers:
 
 
 def _factorize(column: pd.Series) -> tuple[np.ndarray, np.ndarray]:
-    """``pd.factorize(column, sort=False, use_na_sentinel=True)``: codes (-1 for missing) and the distinct
-    values in order of first appearance. Arrow-backed text is dictionary-encoded by Arrow in one pass."""
+    """``pd.factorize(column, sort=False, use_na_sentinel=True)``: codes (-1 for missing; integers of
+    some width) and the distinct values in order of first appearance. Arrow-backed text is
+    dictionary-encoded by Arrow in one pass."""
     try:
         text = pa.array(column.array)
         if not pa.types.is_string(text.type) and not pa.types.is_large_string(text.type):
@@ -94,7 +96,7 @@ def _factorize(column: pd.Series) -> tuple[np.ndarray, np.ndarray]:
     if not chunks or any(not c.dictionary.equals(chunks[-1].dictionary) for c in chunks):  # (one dictionary for all)
         return pd.factorize(column, sort=False, use_na_sentinel=True)
     codes = np.concatenate([pc.fill_null(c.indices, -1).to_numpy(zero_copy_only=False) for c in chunks])
-    return codes.astype(np.intp, copy=False), chunks[-1].dictionary.to_numpy(zero_copy_only=False)
+    return codes, chunks[-1].dictionary.to_numpy(zero_copy_only=False)  # (Arrow's int32 codes, as they are)
 
 
 @dataclass(frozen=True)

@@ -460,7 +460,7 @@ def _stripped(values: pd.Series) -> pd.Series:
     """Text without surrounding white space, "" for missing; the column itself when that changes nothing
     (a million names need not be copied to find them already clean)."""
     text = values.astype("string")
-    if not text.hasnans and not _may_need_strip(text):
+    if not _may_need_strip(text):  # (which also answers True for any missing value)
         return text
     return text.str.strip().fillna("")
 
@@ -473,7 +473,8 @@ _PLAIN_EDGE[0x21:0x7F] = True
 
 def _may_need_strip(text: pd.Series) -> bool:
     """Whether any value might start or end with white space, from its first and last bytes (Arrow's
-    offsets, read as arrays: nothing decoded); True when the text is not Arrow-backed."""
+    offsets, read as arrays: nothing decoded); True when the text is not Arrow-backed or a value is
+    missing."""
     if not isinstance(text.array, pd.arrays.ArrowStringArray):
         return True
     arrow = pa.array(text.array)  # (the array's own Arrow data: nothing converted)
