@@ -31,7 +31,6 @@ from stat import S_ISREG
 import numpy as np
 import pandas as pd
 import pyarrow as pa
-import pyarrow.compute as pc
 
 from framework.definitions import Framework
 from framework.importer.columns import (
