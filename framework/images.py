@@ -81,6 +81,56 @@ def _server_alive() -> bool:
     return thread is None or thread.is_alive()
 
 
+class EarlyStart:
+    """A renderer whose browser is started on a thread of its own as the process begins (``python -m
+    framework report``: before pandas and the rest are imported, which the browser's seconds of starting
+    then overlap). The report takes it; if nothing does (a wrong argument), it is stopped at exit."""
+
+    def __init__(self, tabs: int = 1):
+        self.renderer = Renderer(tabs=tabs)
+        self.started: dict[str, ImageExportUnavailable] = {}  # "error": why the browser could not start
+        self.thread = threading.Thread(target=self._start, name="chart-browser", daemon=True)
+        self.taken = False
+
+    def _start(self) -> None:
+        try:
+            self.renderer.start()
+        except ImageExportUnavailable as exc:
+            self.started["error"] = exc
+
+    def begin(self) -> EarlyStart:
+        self.thread.start()
+        return self
+
+    def stop_unless_taken(self) -> None:
+        """What ``python -m framework`` does as it ends: a browser nothing took (a wrong argument, another
+        command's error) is stopped before the interpreter's own exit handlers run."""
+        if not self.taken:
+            self.taken = True
+            self.thread.join()
+            self.renderer.stop()
+
+
+_EARLY: EarlyStart | None = None
+
+
+def start_early(tabs: int = 1) -> EarlyStart:
+    """Start the chart browser now, for the report command to take (:func:`take_early`)."""
+    global _EARLY
+    if _EARLY is None:
+        _EARLY = EarlyStart(tabs).begin()
+    return _EARLY
+
+
+def take_early() -> EarlyStart | None:
+    """The browser started early, if any, now the caller's to stop."""
+    global _EARLY
+    early, _EARLY = _EARLY, None
+    if early is not None:
+        early.taken = True
+    return early
+
+
 class Renderer:
     """PNG bytes from plotly figures through one kept-alive Chromium (kaleido's sync server)."""
 

@@ -102,7 +102,7 @@ def run_report(args) -> int:
     from framework.board import ReportMeta, build_board_report, default_meta, parse_colour, render_chart_images
     from framework.cli import _read, _sentence
     from framework.definitions import get_framework
-    from framework.images import ImageExportUnavailable, Renderer, clean_logo
+    from framework.images import ImageExportUnavailable, Renderer, clean_logo, take_early
     from framework.importer import read_survey, require_usable
     from framework.importer.limits import COMMAND_LINE
     from framework.publication import publish
@@ -118,13 +118,21 @@ def run_report(args) -> int:
                 raise ReportOptionError(f"there is no logo file {args.logo}")
             logo = clean_logo(args.logo.read_bytes())
     except (ReportOptionError, ValueError) as exc:
-        print(_sentence(str(exc)), file=sys.stderr)
+        print(_sentence(str(exc)), file=sys.stderr)  # (a browser started early is stopped by __main__)
         return EXIT_UNUSABLE
 
-    # The browser that draws the charts takes seconds to start: start it now, in the background, while the
-    # survey is read and the report is built (two cores: the two overlap), and stop it whatever happens.
-    renderer, started = None, {}
-    if not args.no_charts:
+    # The browser that draws the charts takes seconds to start: start it now (unless it was started as the
+    # process began), in the background, while the survey is read and the report is built (two cores: the
+    # two overlap), and stop it whatever happens: on a thread of its own once the images are drawn, while
+    # the documents are built.
+    renderer, started, stopping = None, {}, None
+    early = take_early()  # (started by ``python -m framework report`` as the process began)
+    if early is not None and args.no_charts:
+        early.thread.join()
+        early.renderer.stop()
+    elif early is not None:
+        renderer, starter, started = early.renderer, early.thread, early.started
+    elif not args.no_charts:
         renderer = Renderer(tabs=1)  # one image request at a time here: a second tab costs more to start than it saves
         starter = threading.Thread(target=_start, args=(renderer, started), name="chart-browser", daemon=True)
         starter.start()
@@ -157,8 +165,16 @@ def run_report(args) -> int:
     finally:
         if renderer is not None:
             starter.join()
-            renderer.stop()
+            stopping = threading.Thread(target=renderer.stop, name="chart-browser-stop")
+            stopping.start()
+    try:
+        return _write_documents(args, outputs, report, images, logo, _sentence)
+    finally:
+        if stopping is not None:
+            stopping.join()
 
+
+def _write_documents(args, outputs, report, images, logo, _sentence) -> int:
     for path in outputs:  # each document's library is imported only when that format is asked for
         if path.suffix.lower() == ".pdf":
             from framework.report_pdf import build_pdf
