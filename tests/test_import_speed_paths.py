@@ -181,6 +181,21 @@ def test_a_file_changed_after_its_bytes_were_read_is_not_read_from_disk(tmp_path
     assert not cells.isin(["3 - Profic1ent"]).any().any()
 
 
+def test_a_mapped_file_changed_while_it_is_read_is_refused(tmp_path, monkeypatch):
+    """A file mapped into memory shows what the file holds now, not the bytes that were checked: when it
+    changed during the read, the command says so rather than read what was not checked."""
+    path = tmp_path / "moving.csv"
+    areas = [a.name for a in FW.areas]
+    path.write_bytes(("Email,Name," + ",".join(areas) + "\n"
+                      + "".join(f"p{i}@x.org,P{i}," + ",".join(["3"] * len(areas)) + "\n" for i in range(40_000))
+                      ).encode())
+    assert path.stat().st_size >= 1 << 20
+    read_survey_file(path, FW, limits=COMMAND_LINE)  # (read from the file itself while it is unchanged)
+    monkeypatch.setattr(table.OnDisk, "unchanged", lambda self: False)
+    with pytest.raises(SurveyFileError, match=r"^moving\.csv changed while it was being read"):
+        read_survey_file(path, FW, limits=COMMAND_LINE)
+
+
 @pytest.mark.parametrize("prefix, encoding", [(b"\xef\xbb\xbf", "utf-8"), (b"", "cp1252")])
 def test_only_plain_utf8_is_read_from_disk(tmp_path, monkeypatch, prefix, encoding):
     """A BOM, or Windows-1252 text, means the bytes pandas must read are not the file's."""

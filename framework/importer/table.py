@@ -86,7 +86,8 @@ class OnDisk:
     """The file a table's bytes were read from, as it was when they were read. pandas reads a CSV of
     several megabytes with two threads when it is given the file's path (and with one from bytes in
     memory), so the usual UTF-8 file is read from here, once its bytes have been checked, as long as
-    the file is still the one they were read from."""
+    the file is still the one they were read from (else the checked bytes are read, or, where the bytes
+    are the file mapped into memory, the file is refused as changed while it was read)."""
 
     path: Path
     stat: os.stat_result
@@ -298,6 +299,9 @@ def _read_text(body: bytes, opts: dict, on_disk: OnDisk | None = None) -> pd.Dat
                 if on_disk.unchanged():
                     return cells
                 del cells
+                if isinstance(body, mmap.mmap):  # a mapping shows the file as it is now, not as it was checked
+                    raise SurveyFileError(f"{on_disk.path.name} changed while it was being read; run the command "
+                                          "again once the file is saved.")
             return pd.read_csv(io.BytesIO(body), **opts, **more)
 
     cells = read()
@@ -334,6 +338,8 @@ def _read_rectangular(body: bytes, head: str, delimiter: str, limits: Limits, op
         return None
     try:
         cells = _read_text(body, _pandas_opts(opts, width), on_disk)
+    except SurveyFileError:
+        raise
     except (pd.errors.ParserError, pd.errors.EmptyDataError, ValueError, csv.Error, MemoryError, OSError):
         return None
     if cells.shape[1] != width:
