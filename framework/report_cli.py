@@ -102,7 +102,7 @@ def run_report(args) -> int:
     from framework.board import ReportMeta, build_board_report, default_meta, parse_colour, render_chart_images
     from framework.cli import _read, _sentence
     from framework.definitions import get_framework
-    from framework.images import ImageExportUnavailable, Renderer, clean_logo, take_early
+    from framework.images import MAX_LOGO_BYTES, ImageExportUnavailable, Renderer, clean_logo, take_early
     from framework.importer import read_survey, require_usable
     from framework.importer.limits import COMMAND_LINE
     from framework.publication import publish
@@ -116,9 +116,13 @@ def run_report(args) -> int:
         if args.logo is not None:
             if not args.logo.is_file():
                 raise ReportOptionError(f"there is no logo file {args.logo}")
-            logo = clean_logo(args.logo.read_bytes())
+            with args.logo.open("rb") as f:  # at most one byte past the limit: a huge file is refused unread
+                logo = clean_logo(f.read(MAX_LOGO_BYTES + 1))
     except (ReportOptionError, ValueError) as exc:
         print(_sentence(str(exc)), file=sys.stderr)  # (a browser started early is stopped by __main__)
+        return EXIT_UNUSABLE
+    except OSError as exc:
+        print(_sentence(f"the logo file {args.logo} cannot be read ({exc.strerror or exc})"), file=sys.stderr)
         return EXIT_UNUSABLE
 
     # The browser that draws the charts takes seconds to start: start it now (unless it was started as the

@@ -112,3 +112,17 @@ def test_only_png_and_jpeg_are_read():
     assert png_size(clean_logo(rgba.getvalue())) == (800, 200)
     pixel = Image.open(io.BytesIO(clean_logo(rgba.getvalue()))).getpixel((10, 10))
     assert all(abs(a - b) <= 1 for a, b in zip(pixel, (0, 114, 178, 128))), pixel  # colour and alpha kept
+
+
+def test_the_report_command_refuses_a_huge_logo_file_unread(tmp_path):
+    """`report --logo` reads at most one byte past the 5 MB limit: a 64 GB file (sparse, nothing on disk)
+    is refused in one sentence, at once."""
+    huge = tmp_path / "huge.png"
+    with huge.open("wb") as f:
+        f.truncate(64 << 30)
+    proc = subprocess.run([sys.executable, "-m", "framework", "report", str(ROOT / "data" / "sample_district.csv"),
+                           "--out", str(tmp_path / "r.pdf"), "--logo", str(huge), "--no-charts"],
+                          cwd=ROOT, capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 2, proc.stderr
+    assert proc.stderr.strip() == "The logo file is larger than 5 MB; use a smaller image.", proc.stderr
+    assert not (tmp_path / "r.pdf").exists()
