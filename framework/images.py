@@ -81,10 +81,11 @@ def _server_alive() -> bool:
     return thread is None or thread.is_alive()
 
 
-class EarlyStart:
-    """A renderer whose browser is started on a thread of its own as the process begins (``python -m
-    framework report``: before pandas and the rest are imported, which the browser's seconds of starting
-    then overlap). The report takes it; if nothing does (a wrong argument), it is stopped at exit."""
+class BrowserStart:
+    """A renderer whose browser is started on a thread of its own, so that its seconds of starting overlap
+    other work. ``python -m framework report`` begins one as the process begins, before pandas and the
+    rest are imported (:func:`start_early`); the report takes it, and if nothing does (a wrong
+    argument), ``__main__`` stops it."""
 
     def __init__(self, tabs: int = 1):
         self.renderer = Renderer(tabs=tabs)
@@ -98,7 +99,7 @@ class EarlyStart:
         except ImageExportUnavailable as exc:
             self.started["error"] = exc
 
-    def begin(self) -> EarlyStart:
+    def begin(self) -> BrowserStart:
         self.thread.start()
         return self
 
@@ -111,18 +112,18 @@ class EarlyStart:
             self.renderer.stop()
 
 
-_EARLY: EarlyStart | None = None
+_EARLY: BrowserStart | None = None
 
 
-def start_early(tabs: int = 1) -> EarlyStart:
+def start_early(tabs: int = 1) -> BrowserStart:
     """Start the chart browser now, for the report command to take (:func:`take_early`)."""
     global _EARLY
     if _EARLY is None:
-        _EARLY = EarlyStart(tabs).begin()
+        _EARLY = BrowserStart(tabs).begin()
     return _EARLY
 
 
-def take_early() -> EarlyStart | None:
+def take_early() -> BrowserStart | None:
     """The browser started early, if any, now the caller's to stop."""
     global _EARLY
     early, _EARLY = _EARLY, None

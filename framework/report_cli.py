@@ -89,20 +89,11 @@ def _write(path: Path, data: bytes) -> None:
         raise
 
 
-def _start(renderer, out: dict) -> None:
-    from framework.images import ImageExportUnavailable
-
-    try:
-        renderer.start()
-    except ImageExportUnavailable as exc:
-        out["error"] = exc
-
-
 def run_report(args) -> int:
     from framework.board import ReportMeta, build_board_report, default_meta, parse_colour, render_chart_images
     from framework.cli import _read, _sentence
     from framework.definitions import get_framework
-    from framework.images import MAX_LOGO_BYTES, ImageExportUnavailable, Renderer, clean_logo, take_early
+    from framework.images import MAX_LOGO_BYTES, BrowserStart, ImageExportUnavailable, clean_logo, take_early
     from framework.importer import read_survey, require_usable
     from framework.importer.limits import COMMAND_LINE
     from framework.publication import publish
@@ -130,16 +121,14 @@ def run_report(args) -> int:
     # two overlap), and stop it whatever happens: on a thread of its own once the images are drawn, while
     # the documents are built.
     renderer, started, stopping = None, {}, None
-    early = take_early()  # (started by ``python -m framework report`` as the process began)
-    if early is not None and args.no_charts:
-        early.thread.join()
-        early.renderer.stop()
-    elif early is not None:
-        renderer, starter, started = early.renderer, early.thread, early.started
+    browser = take_early()  # (started by ``python -m framework report`` as the process began)
+    if browser is not None and args.no_charts:  # (an abbreviated --no-charts reaches here)
+        browser.thread.join()
+        browser.renderer.stop()
     elif not args.no_charts:
-        renderer = Renderer(tabs=1)  # one image request at a time here: a second tab costs more to start than it saves
-        starter = threading.Thread(target=_start, args=(renderer, started), name="chart-browser", daemon=True)
-        starter.start()
+        # one image request at a time here: a second tab costs more to start than it saves
+        browser = browser or BrowserStart(tabs=1).begin()
+        renderer, starter, started = browser.renderer, browser.thread, browser.started
     try:
         data, name = _read(args.file)  # SurveyFileError: handled by the caller (status 2, one sentence)
         framework = get_framework(args.framework)
@@ -172,13 +161,15 @@ def run_report(args) -> int:
             stopping = threading.Thread(target=renderer.stop, name="chart-browser-stop")
             stopping.start()
     try:
-        return _write_documents(args, outputs, report, images, logo, _sentence)
+        return _write_documents(args, outputs, report, images, logo)
     finally:
         if stopping is not None:
             stopping.join()
 
 
-def _write_documents(args, outputs, report, images, logo, _sentence) -> int:
+def _write_documents(args, outputs, report, images, logo) -> int:
+    from framework.cli import _sentence
+
     for path in outputs:  # each document's library is imported only when that format is asked for
         if path.suffix.lower() == ".pdf":
             from framework.report_pdf import build_pdf

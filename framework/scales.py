@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 import tomllib
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 
 import numpy as np
 import pandas as pd
@@ -209,16 +209,10 @@ class Scale(BaseModel):
         )
 
     def _parse_unique(self, raw: pd.Series) -> pd.DataFrame:
-        """Each answer of ``raw`` read (a frame aligned with it); the few distinct answers of an import
-        are read once per scale, though choosing the scale and reading the cells both ask."""
-        key = (self, tuple(raw.tolist()))
-        known = _PARSED.get(key)
-        if known is None:
-            known = self._parse_text(raw.reset_index(drop=True))
-            if len(_PARSED) >= 32:
-                _PARSED.pop(next(iter(_PARSED)))
-            _PARSED[key] = known
-        return known.set_axis(raw.index)
+        """Each answer of ``raw`` (pandas' "string" text) read, as a frame aligned with it; the few
+        distinct answers of an import are read once per scale, though choosing the scale and reading
+        the cells both ask."""
+        return _parsed(self, tuple(raw.tolist())).set_axis(raw.index)
 
     def _parse_text(self, raw: pd.Series) -> pd.DataFrame:
         stripped = raw.str.strip()
@@ -321,7 +315,10 @@ def default_scale() -> Scale:
     return next(iter(builtin_scales().values()))
 
 
-_PARSED: dict[tuple, pd.DataFrame] = {}  # (scale, answers) -> Scale._parse_text's frame, the latest few
+@lru_cache(maxsize=32)
+def _parsed(scale: Scale, answers: tuple) -> pd.DataFrame:
+    """``Scale._parse_text`` of the answers, for the latest few scales and sets of distinct answers."""
+    return scale._parse_text(pd.Series(answers, dtype="string"))
 
 
 @dataclass(frozen=True)

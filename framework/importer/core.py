@@ -177,7 +177,9 @@ def read_survey_file(path: Path, framework: Framework, scale: str | Scale = "aut
                                  prot=mmap.PROT_READ)
             else:  # (read_table refuses one byte more than the limit: a pipe's size is not known ahead)
                 data = f.read(limits.max_bytes + 1)
-    except (OSError, ValueError) as exc:
+    except SurveyFileError:
+        raise
+    except (OSError, ValueError) as exc:  # (ValueError: mmap, of a file emptied since it was measured)
         raise SurveyFileError(f"{path} cannot be read ({getattr(exc, 'strerror', None) or exc})") from None
     try:
         raw = read_table(data, path.name, limits, on_disk=OnDisk(path, st))

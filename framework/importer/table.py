@@ -195,8 +195,8 @@ def _encoding(data: bytes, filename: str) -> tuple[bytes, str]:
 
 
 def _all_chunks(data: bytes | mmap.mmap, test) -> bool:
-    """``test`` (``bytes.isascii``, ``bytes.isspace``) of the whole file, a megabyte at a time: a mapped
-    file has no such methods, and its bytes are not copied whole to ask."""
+    """``test`` (such as ``bytes.isspace``) of the whole file, a megabyte at a time: a mapped file has
+    no such methods, and its bytes are not copied whole to ask."""
     if isinstance(data, bytes):
         return test(data)
     step = 1 << 20
